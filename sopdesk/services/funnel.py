@@ -1,0 +1,58 @@
+"""The funnel pane's numbers, from SQL aggregates over customers and the stage history."""
+
+from __future__ import annotations
+
+from peewee import Case, fn
+
+from sopdesk.services.views import FunnelView
+from sopdesk.sop.funnel import funnel_steps, reached_from_highest
+from sopdesk.sop.stages import FUNNEL, Stage
+from sopdesk.store.db import database
+from sopdesk.store.models import Customer, StageChange
+
+
+def current_counts() -> dict[Stage, int]:
+    rows = (
+        Customer.active()
+        .select(Customer.stage, fn.COUNT(Customer.id))
+        .group_by(Customer.stage)
+        .tuples()
+    )
+    return {Stage(stage): int(n) for stage, n in rows}
+
+
+def highest_rank_counts() -> dict[int, int]:
+    """How many customers have each funnel rank as the highest they ever reached."""
+    rank = Case(
+        StageChange.to_stage,
+        [(stage.value, i) for i, stage in enumerate(FUNNEL)],
+        None,
+    )
+    per_customer = (
+        StageChange.select(StageChange.customer, fn.MAX(rank).alias("top"))
+        .join(Customer, on=(StageChange.customer == Customer.id))
+        .where(Customer.merged_into.is_null())
+        .group_by(StageChange.customer)
+        .alias("per_customer")
+    )
+    top = per_customer.c.top
+    rows = (
+        StageChange.select(top, fn.COUNT(1))
+        .from_(per_customer)
+        .where(top.is_null(False))
+        .group_by(top)
+        .tuples()
+    )
+    return {int(r): int(n) for r, n in rows}
+
+
+def funnel_view() -> FunnelView:
+    with database.connection_context():
+        current = current_counts()
+        highest = highest_rank_counts()
+    steps = funnel_steps(current, reached_from_highest(highest))
+    return FunnelView(
+        steps=tuple(steps),
+        lost=current.get(Stage.LOST, 0),
+        dormant=current.get(Stage.DORMANT, 0),
+    )

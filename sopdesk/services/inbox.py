@@ -1,0 +1,135 @@
+"""The inbox: inquiries in SLA order, as windows fetched with keyset pagination.
+
+Order: unanswered inquiries still within the hour (closest to their deadline first), then late
+ones (longest waiting first), then answered ones (newest first). Each segment is one indexed query
+with the customer joined, so a window costs at most three queries whatever the table size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pendulum
+from peewee import fn
+
+from sopdesk.services.views import InboxPage, InboxRow
+from sopdesk.sop.sla import DUE_LIMIT
+from sopdesk.store.db import database
+from sopdesk.store.fields import to_db_time
+from sopdesk.store.models import Customer, Inquiry, format_customer_number
+
+SEGMENTS = ("within_target", "late", "answered")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a window ended: the next window starts after this row."""
+
+    segment: int
+    received_at: str
+    inquiry_id: int
+
+
+def _segment_query(segment: int, now: pendulum.DateTime):
+    cutoff = to_db_time(now - DUE_LIMIT)
+    query = (
+        Inquiry.select(
+            Inquiry.id,
+            Inquiry.customer,
+            Inquiry.channel,
+            Inquiry.subject,
+            Inquiry.buyer_name,
+            Inquiry.received_at,
+            Inquiry.first_reply_at,
+            Customer.number,
+            Customer.company,
+            Customer.name,
+            Customer.country,
+            Customer.timezone,
+        )
+        .join(Customer)
+        .where(~Inquiry.archived)
+    )
+    if segment == 0:
+        return query.where(Inquiry.first_reply_at.is_null(), Inquiry.received_at >= cutoff)
+    if segment == 1:
+        return query.where(Inquiry.first_reply_at.is_null(), Inquiry.received_at < cutoff)
+    return query.where(Inquiry.first_reply_at.is_null(False))
+
+
+def _ordered(query, segment: int, after: Cursor | None):
+    ascending = segment < 2
+    key = (Inquiry.received_at, Inquiry.id)
+    if after is not None and after.segment == segment:
+        boundary = (after.received_at, after.inquiry_id)
+        if ascending:
+            query = query.where(
+                (Inquiry.received_at > boundary[0])
+                | ((Inquiry.received_at == boundary[0]) & (Inquiry.id > boundary[1]))
+            )
+        else:
+            query = query.where(
+                (Inquiry.received_at < boundary[0])
+                | ((Inquiry.received_at == boundary[0]) & (Inquiry.id < boundary[1]))
+            )
+    if ascending:
+        return query.order_by(key[0].asc(), key[1].asc())
+    return query.order_by(key[0].desc(), key[1].desc())
+
+
+def _row(inquiry: Inquiry) -> InboxRow:
+    customer = inquiry.customer
+    return InboxRow(
+        inquiry_id=inquiry.id,
+        customer_id=customer.id,
+        customer_code=format_customer_number(customer.number),
+        customer_name=customer.company or customer.name,
+        buyer_name=inquiry.buyer_name,
+        country=customer.country,
+        customer_zone=customer.timezone,
+        channel=inquiry.channel,
+        subject=inquiry.subject,
+        received_at=inquiry.received_at,
+        first_reply_at=inquiry.first_reply_at,
+    )
+
+
+def window(
+    now: pendulum.DateTime, limit: int = 300, after: Cursor | None = None
+) -> tuple[list[InboxRow], Cursor | None]:
+    """Up to `limit` rows after `after`; the cursor for the next window (None at the end)."""
+    rows: list[InboxRow] = []
+    start = after.segment if after is not None else 0
+    for segment in range(start, len(SEGMENTS)):
+        if len(rows) >= limit:
+            break
+        query = _ordered(_segment_query(segment, now), segment, after)
+        for inquiry in query.limit(limit - len(rows)):
+            rows.append(_row(inquiry))
+        last_segment = segment
+    if len(rows) < limit or not rows:
+        return rows, None
+    last = rows[-1]
+    return rows, Cursor(last_segment, to_db_time(last.received_at), last.inquiry_id)
+
+
+def counts() -> tuple[int, pendulum.DateTime | None, int]:
+    """(unanswered, when the oldest unanswered arrived, total) in two aggregate queries."""
+    unanswered, oldest = (
+        Inquiry.select(fn.COUNT(Inquiry.id), fn.MIN(Inquiry.received_at))
+        .where(Inquiry.first_reply_at.is_null(), ~Inquiry.archived)
+        .tuples()
+        .get()
+    )
+    total = Inquiry.select(fn.COUNT(Inquiry.id)).where(~Inquiry.archived).scalar()
+    oldest_at = Inquiry.received_at.python_value(oldest) if oldest else None
+    return int(unanswered or 0), oldest_at, int(total or 0)
+
+
+def inbox_page(now: pendulum.DateTime, limit: int = 300) -> InboxPage:
+    with database.connection_context():
+        rows, _cursor = window(now, limit)
+        unanswered, oldest, total = counts()
+    return InboxPage(
+        rows=tuple(rows), unanswered=unanswered, oldest_unanswered_at=oldest, total=total
+    )

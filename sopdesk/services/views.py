@@ -1,0 +1,126 @@
+"""Plain, frozen values the UI and the templates get: never models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+import pendulum
+
+from sopdesk.sop.funnel import FunnelStep
+from sopdesk.sop.sla import ReplyState
+from sopdesk.sop.stages import ActivityKind, BuyerType, Channel, Direction, Potential, Stage
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.amount:,.2f}"
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    inquiry_id: int
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    buyer_name: str
+    country: str
+    customer_zone: str | None
+    channel: Channel
+    subject: str
+    received_at: pendulum.DateTime
+    first_reply_at: pendulum.DateTime | None
+
+    def state(self, now: pendulum.DateTime) -> ReplyState:
+        from sopdesk.sop.sla import reply_state
+
+        return reply_state(self.received_at, self.first_reply_at, now)
+
+    def waited(self, now: pendulum.DateTime) -> timedelta:
+        from sopdesk.sop.sla import age, response_time
+
+        if self.first_reply_at is not None:
+            return response_time(self.received_at, self.first_reply_at)
+        return age(self.received_at, now)
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    rows: tuple[InboxRow, ...]
+    unanswered: int
+    oldest_unanswered_at: pendulum.DateTime | None
+    total: int
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: pendulum.DateTime
+    kind: str
+    """An ActivityKind value, "inquiry" or "stage"."""
+    direction: Direction
+    summary: str
+    text: str
+    by: str
+
+
+@dataclass(frozen=True)
+class CustomerCard:
+    customer_id: int
+    code: str
+    company: str
+    name: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    country: str
+    timezone: str | None
+    source: Channel
+    buyer_type: BuyerType
+    potential: Potential | None
+    stage: Stage
+    stage_since: pendulum.DateTime
+    expected_value: Money | None
+    next_follow_up_at: pendulum.DateTime | None
+    next_follow_up_plan: str
+    background_check_done: bool
+    notes: str
+    timeline: tuple[TimelineEntry, ...]
+
+
+@dataclass(frozen=True)
+class TodayItem:
+    key: str
+    """"routine:<id>" or "task:<id>": what ticking it changes."""
+    kind: str
+    """"routine" or a TaskKind value."""
+    title: str
+    why: str
+    customer_id: int | None
+    customer_name: str
+    due_at: pendulum.DateTime | None
+    done: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class FunnelView:
+    steps: tuple[FunnelStep, ...]
+    lost: int
+    dormant: int
+
+
+__all__ = [
+    "ActivityKind",
+    "CustomerCard",
+    "FunnelView",
+    "InboxPage",
+    "InboxRow",
+    "Money",
+    "TimelineEntry",
+    "TodayItem",
+]

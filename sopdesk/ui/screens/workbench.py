@@ -1,0 +1,176 @@
+"""The main screen: four panes — Today, Inbox, Customer, Funnel.
+
+Wide terminals show all four (Today and Inbox on the left, Customer and Funnel on the right);
+below 100 columns the panes become tabs: one pane fills the screen and 1–4 / Tab switch.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from sopdesk import clock
+from sopdesk.i18n import _
+from sopdesk.ui.messages import CustomerSelected, StoreChanged
+from sopdesk.ui.widgets.customer import CustomerPane
+from sopdesk.ui.widgets.funnel import FunnelPane
+from sopdesk.ui.widgets.inbox import InboxPane
+from sopdesk.ui.widgets.today import TodayPane
+
+PANES = ("today", "inbox", "customer", "funnel")
+NARROW_WIDTH = 100
+
+
+class WorkbenchScreen(Screen):
+    BINDINGS = [
+        Binding(
+            "1",
+            "focus_pane('today')",
+            _("Today"),
+            id="workbench.today",
+            tooltip=_("Go to today's checklist"),
+        ),
+        Binding(
+            "2",
+            "focus_pane('inbox')",
+            _("Inbox"),
+            id="workbench.inbox",
+            tooltip=_("Go to the inquiry inbox"),
+        ),
+        Binding(
+            "3",
+            "focus_pane('customer')",
+            _("Customer"),
+            id="workbench.customer",
+            tooltip=_("Go to the customer detail"),
+        ),
+        Binding(
+            "4",
+            "focus_pane('funnel')",
+            _("Funnel"),
+            id="workbench.funnel",
+            tooltip=_("Go to the sales funnel"),
+        ),
+        Binding(
+            "tab",
+            "cycle_pane(1)",
+            _("Next pane"),
+            show=False,
+            id="workbench.next_pane",
+            tooltip=_("Next pane"),
+        ),
+        Binding(
+            "shift+tab",
+            "cycle_pane(-1)",
+            _("Previous pane"),
+            show=False,
+            id="workbench.previous_pane",
+            tooltip=_("Previous pane"),
+        ),
+        Binding(
+            "ctrl+r",
+            "reload",
+            _("Reload"),
+            show=False,
+            id="workbench.reload",
+            tooltip=_("Reload every pane from the database"),
+        ),
+    ]
+
+    def __init__(self, rep_zone: str, rep_id: int | None, status: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.rep_zone = rep_zone
+        self.rep_id = rep_id
+        self.status = status
+        self.active = "inbox"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="statusbar")
+        yield Static(id="tabstrip")
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield TodayPane(self.rep_zone, self.rep_id, id="today", classes="pane")
+                yield InboxPane(id="inbox", classes="pane")
+            with Vertical(id="right"):
+                yield CustomerPane(self.rep_zone, id="customer", classes="pane")
+                yield FunnelPane(id="funnel", classes="pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._update_status()
+        self.set_interval(20, self._update_status)
+        self.action_focus_pane("inbox")
+
+    def _update_status(self) -> None:
+        now = clock.now().in_timezone(self.rep_zone)
+        self.query_one("#statusbar", Static).update(
+            Content.assemble(
+                ("sopdesk  ", "bold $accent"),
+                Content(self.status + "  "),
+                (now.format("ddd D MMM HH:mm") + f" ({self.rep_zone})", "dim"),
+            )
+        )
+
+    def _update_tabstrip(self) -> None:
+        names = {
+            "today": _("1 Today"),
+            "inbox": _("2 Inbox"),
+            "customer": _("3 Customer"),
+            "funnel": _("4 Funnel"),
+        }
+        parts: list[Content | str | tuple[str, str]] = []
+        for pane in PANES:
+            style = "reverse bold" if pane == self.active else "dim"
+            parts.extend([(f" {names[pane]} ", style), " "])
+        self.query_one("#tabstrip", Static).update(Content.assemble(*parts))
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "narrow")
+        self._update_tabstrip()
+
+    def _mark_active(self, pane: str) -> None:
+        self.active = pane
+        for name in PANES:
+            self.query_one(f"#{name}").set_class(name == pane, "active")
+        self.query_one("#left").set_class(pane in ("today", "inbox"), "holds-active")
+        self.query_one("#right").set_class(pane in ("customer", "funnel"), "holds-active")
+        self._update_tabstrip()
+
+    def action_focus_pane(self, pane: str) -> None:
+        self._mark_active(pane)
+        target = self.query_one(f"#{pane}")
+        focusable = target.query("SopTable").first() if target.query("SopTable") else target
+        focusable.focus()
+
+    def action_cycle_pane(self, step: int) -> None:
+        index = (PANES.index(self.active) + step) % len(PANES)
+        self.action_focus_pane(PANES[index])
+
+    def on_descendant_focus(self, event) -> None:
+        for name in PANES:
+            pane = self.query_one(f"#{name}")
+            if pane is event.widget or event.widget in pane.query("*"):
+                if self.active != name:
+                    self._mark_active(name)
+                break
+
+    def show_customer(self, customer_id: int) -> None:
+        self.query_one(CustomerPane).show_customer(customer_id)
+        self.action_focus_pane("customer")
+
+    @on(CustomerSelected)
+    def _customer_selected(self, event: CustomerSelected) -> None:
+        self.query_one(CustomerPane).show_customer(event.customer_id)
+
+    @on(StoreChanged)
+    def action_reload(self) -> None:
+        self.query_one(TodayPane).reload()
+        self.query_one(InboxPane).reload()
+        self.query_one(FunnelPane).reload()
+        self.query_one(CustomerPane).refresh_customer()

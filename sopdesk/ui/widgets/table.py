@@ -1,0 +1,20 @@
+"""A DataTable that moves like the rest of sopdesk: rows, arrows and j/k."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from sopdesk.i18n import _
+
+
+class SopTable(DataTable):
+    BINDINGS = [
+        Binding("j", "cursor_down", _("Down"), show=False, id="table.down", tooltip=_("Next row")),
+        Binding("k", "cursor_up", _("Up"), show=False, id="table.up", tooltip=_("Previous row")),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("cursor_type", "row")
+        kwargs.setdefault("zebra_stripes", True)
+        super().__init__(*args, **kwargs)
