@@ -45,6 +45,7 @@ def make_app(
         settings=settings,
         session=session,  # type: ignore[arg-type]
         db_label=str(db_target) if not demo else "demo",
+        db_target=str(db_target),
         demo=demo,
         first_run=first_run,
         config_path=str(config_path) if config_path else None,

@@ -144,3 +144,35 @@ def _is_demo_database(path: Path) -> bool:
             return con.execute("PRAGMA application_id").fetchone()[0] == 0x50D35C
     except sqlite3.DatabaseError:
         return False
+
+
+from sopdesk.commands.imports import import_group  # noqa: E402
+
+main.add_command(import_group)
+
+from sopdesk.commands.report import report  # noqa: E402
+
+main.add_command(report)
+
+from sopdesk.commands.draft import draft, templates  # noqa: E402
+
+main.add_command(draft)
+main.add_command(templates)
+
+from sopdesk.commands.exports import export_group  # noqa: E402
+
+main.add_command(export_group)
+
+from sopdesk.commands.playbook import playbook_group  # noqa: E402
+
+main.add_command(playbook_group)
+
+from sopdesk.commands.rfq import rfq  # noqa: E402
+
+main.add_command(rfq)
+
+from sopdesk.commands.admin import backup, init, restore  # noqa: E402
+
+main.add_command(backup)
+main.add_command(restore)
+main.add_command(init)

@@ -56,16 +56,66 @@ class CompanySettings:
 
 
 @dataclass(frozen=True)
+class BankSettings:
+    """[bank]: printed on every PI so the buyer can pay the deposit (SOP 3.1, stage 5)."""
+
+    beneficiary: str = ""
+    """The account holder, as the bank knows it (usually the company's registered name)."""
+    address: str = ""
+    """The company's registered address: the seller block and the beneficiary of a PI."""
+    phone: str = ""
+    """The company's phone for the PI's seller block."""
+    bank_name: str = ""
+    """The beneficiary's bank, e.g. "Bank of China, Ningbo Branch"."""
+    bank_address: str = ""
+    """The bank's address (some buyers' banks ask for it)."""
+    account_number: str = ""
+    """The account number (or IBAN) payments go to."""
+    swift: str = ""
+    """The bank's SWIFT/BIC code."""
+    note: str = ""
+    """One line printed under the bank details, e.g. "Bank charges outside China are for the
+    buyer's account"."""
+
+
+@dataclass(frozen=True)
+class OrderSettings:
+    """[orders]: order execution (SOP stage 5)."""
+
+    extra_documents: list[str] = field(default_factory=list)
+    """Shipping documents to tick off besides B/L, commercial invoice, packing list and
+    certificate of origin, e.g. ["Fumigation certificate", "Form E"]."""
+    holiday_greeting_days: int = 3
+    """A holiday greeting task falls this many days before a customer's public holiday."""
+
+
+@dataclass(frozen=True)
 class Settings:
     rep: RepSettings = field(default_factory=RepSettings)
     company: CompanySettings = field(default_factory=CompanySettings)
+    bank: BankSettings = field(default_factory=BankSettings)
+    """Bank details and the seller's address for PIs."""
+    orders: OrderSettings = field(default_factory=OrderSettings)
+    """Order execution: extra shipping documents, holiday greetings."""
     setup_done: bool = False
     """True once the first-run setup was completed or skipped; it is not asked again."""
     keymap: dict[str, str] = field(default_factory=dict)
     """Key remaps by binding id, e.g. {"inbox.reply" = "ctrl+r"} (Textual's set_keymap)."""
+    rfq_monthly_quota: int = 20
+    """RFQ quotes the store's membership allows per calendar month; the RFQ log counts against it."""
+    report_currency: str = "USD"
+    """ISO 4217 currency the reports convert order values into (average order value)."""
+    exchange_rates: dict[str, str] = field(default_factory=dict)
+    """Units of `report_currency` that one unit of each currency buys, e.g. {EUR = "1.08",
+    CNY = "0.138"}; orders in a currency without a rate are shown but left out of the total."""
 
 
-_SECTIONS: dict[str, type] = {"rep": RepSettings, "company": CompanySettings}
+_SECTIONS: dict[str, type] = {
+    "rep": RepSettings,
+    "company": CompanySettings,
+    "bank": BankSettings,
+    "orders": OrderSettings,
+}
 
 
 def _check_type(path: str, key: str, value: Any, expected: Any) -> None:
@@ -88,6 +138,24 @@ def _section(path: str, name: str, raw: Any, cls: type) -> Any:
     return cls(**raw)
 
 
+def _exchange_rates(path: str, raw: Any) -> dict[str, str]:
+    """[exchange_rates]: currency code → a positive number (written as a number or a string)."""
+    from decimal import Decimal, InvalidOperation
+
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: [exchange_rates] maps currency codes to rates")
+    rates: dict[str, str] = {}
+    for code, value in raw.items():
+        try:
+            rate = Decimal(str(value)) if not isinstance(value, bool) else Decimal(-1)
+        except InvalidOperation:
+            rate = Decimal(-1)
+        if len(code) != 3 or not code.isalpha() or not rate.is_finite() or rate <= 0:
+            raise ConfigError(f"{path}: exchange_rates.{code} should be a positive number")
+        rates[code.upper()] = str(rate)
+    return rates
+
+
 def load(path: Path | None = None) -> Settings:
     """Read the settings; defaults when the file does not exist."""
     path = path or locations.config_file()
@@ -104,6 +172,11 @@ def load(path: Path | None = None) -> Settings:
         elif key == "setup_done":
             _check_type(str(path), key, value, "bool")
             values[key] = value
+        elif key in ("rfq_monthly_quota", "report_currency"):
+            _check_type(str(path), key, value, "int" if key == "rfq_monthly_quota" else "str")
+            values[key] = value
+        elif key == "exchange_rates":
+            values[key] = _exchange_rates(str(path), value)
         elif key == "keymap":
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise ConfigError(f"{path}: [keymap] maps binding ids to key strings")
@@ -153,6 +226,16 @@ def demo_settings() -> Settings:
             markets="Europe, North America, the Middle East and Latin America",
             certificates="ISO 9001, CE, RoHS, UL",
             website="https://brightlight.example",
+        ),
+        bank=BankSettings(
+            beneficiary="Ningbo Brightlight Lighting Co., Ltd.",
+            address="No. 88 Jinhai Road, Beilun District, Ningbo 315800, Zhejiang, China",
+            phone="+86 574 8688 1200",
+            bank_name="Bank of China, Ningbo Branch",
+            bank_address="139 Yaohang Street, Ningbo, China",
+            account_number="3581 0123 4567 8901",
+            swift="BKCHCNBJ92A",
+            note="Bank charges outside China are for the buyer's account.",
         ),
         setup_done=True,
     )

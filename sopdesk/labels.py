@@ -25,6 +25,17 @@ CHANNEL = {
     Channel.PHONE: N_("Phone"),
     Channel.OTHER: N_("Other"),
 }
+CHANNEL_SHORT = {
+    Channel.SITE_INQUIRY: N_("Site"),
+    Channel.TRADEMANAGER: N_("TM"),
+    Channel.RFQ: N_("RFQ"),
+    Channel.EMAIL: N_("Mail"),
+    Channel.WHATSAPP: N_("WA"),
+    Channel.WECHAT: N_("WeChat"),
+    Channel.PHONE: N_("Phone"),
+    Channel.OTHER: N_("Other"),
+}
+"""Short forms for narrow columns; the full name is in the customer pane and the help."""
 REPLY_STATE = {
     ReplyState.FRESH: N_("≤ 5 min"),
     ReplyState.DUE: N_("≤ 1 h"),
@@ -67,6 +78,10 @@ def stage(value: Stage) -> str:
 
 def channel(value: Channel) -> str:
     return _(CHANNEL[value])
+
+
+def channel_short(value: Channel) -> str:
+    return _(CHANNEL_SHORT[value])
 
 
 def reply_state(value: ReplyState) -> str:

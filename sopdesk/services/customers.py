@@ -31,7 +31,7 @@ def _timeline(customer_id: int, limit: int) -> list[TimelineEntry]:
         .limit(limit)
     )
     for activity in activities:
-        by = activity.by.name if activity.by_id is not None else ""
+        by = activity.by.name if activity.by is not None else ""
         entries.append(
             TimelineEntry(
                 at=activity.at,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
 from peewee import Case, fn
 
 from sopdesk.services.views import FunnelView
@@ -43,7 +46,7 @@ def highest_rank_counts() -> dict[int, int]:
         .group_by(top)
         .tuples()
     )
-    return {int(r): int(n) for r, n in rows}
+    return {int(r): int(n) for r, n in cast(Iterable[tuple[int, int]], rows)}
 
 
 def funnel_view() -> FunnelView:

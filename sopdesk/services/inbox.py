@@ -8,11 +8,15 @@ with the customer joined, so a window costs at most three queries whatever the t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pendulum
-from peewee import fn
+from peewee import ModelSelect, fn
 
 from sopdesk.services.views import InboxPage, InboxRow
+from sopdesk.sop.alibaba import AlibabaVerdict
+from sopdesk.sop.alibaba import Reply as AlibabaReply
+from sopdesk.sop.alibaba import verdict as alibaba_verdict
 from sopdesk.sop.sla import DUE_LIMIT
 from sopdesk.store.db import database
 from sopdesk.store.fields import to_db_time
@@ -30,7 +34,7 @@ class Cursor:
     inquiry_id: int
 
 
-def _segment_query(segment: int, now: pendulum.DateTime):
+def _segment_query(segment: int, now: pendulum.DateTime) -> ModelSelect[Inquiry]:
     cutoff = to_db_time(now - DUE_LIMIT)
     query = (
         Inquiry.select(
@@ -41,6 +45,7 @@ def _segment_query(segment: int, now: pendulum.DateTime):
             Inquiry.buyer_name,
             Inquiry.received_at,
             Inquiry.first_reply_at,
+            Customer.id,
             Customer.number,
             Customer.company,
             Customer.name,
@@ -57,7 +62,9 @@ def _segment_query(segment: int, now: pendulum.DateTime):
     return query.where(Inquiry.first_reply_at.is_null(False))
 
 
-def _ordered(query, segment: int, after: Cursor | None):
+def _ordered(
+    query: ModelSelect[Inquiry], segment: int, after: Cursor | None
+) -> ModelSelect[Inquiry]:
     ascending = segment < 2
     key = (Inquiry.received_at, Inquiry.id)
     if after is not None and after.segment == segment:
@@ -81,7 +88,7 @@ def _row(inquiry: Inquiry) -> InboxRow:
     customer = inquiry.customer
     return InboxRow(
         inquiry_id=inquiry.id,
-        customer_id=customer.id,
+        customer_id=inquiry.customer_id,
         customer_code=format_customer_number(customer.number),
         customer_name=customer.company or customer.name,
         buyer_name=inquiry.buyer_name,
@@ -115,14 +122,15 @@ def window(
 
 def counts() -> tuple[int, pendulum.DateTime | None, int]:
     """(unanswered, when the oldest unanswered arrived, total) in two aggregate queries."""
-    unanswered, oldest = (
+    unanswered, oldest = cast(
+        tuple[int, Any],
         Inquiry.select(fn.COUNT(Inquiry.id), fn.MIN(Inquiry.received_at))
         .where(Inquiry.first_reply_at.is_null(), ~Inquiry.archived)
         .tuples()
-        .get()
+        .get(),
     )
     total = Inquiry.select(fn.COUNT(Inquiry.id)).where(~Inquiry.archived).scalar()
-    oldest_at = Inquiry.received_at.python_value(oldest) if oldest else None
+    oldest_at = Inquiry.received_at.python_value(oldest)
     return int(unanswered or 0), oldest_at, int(total or 0)
 
 
@@ -132,4 +140,60 @@ def inbox_page(now: pendulum.DateTime, limit: int = 300) -> InboxPage:
         unanswered, oldest, total = counts()
     return InboxPage(
         rows=tuple(rows), unanswered=unanswered, oldest_unanswered_at=oldest, total=total
+    )
+
+
+@dataclass(frozen=True)
+class InquiryPreview:
+    """The highlighted inquiry in a line or two: who, their local time, what, Alibaba's clock."""
+
+    inquiry_id: int
+    buyer_name: str
+    company: str
+    country: str
+    customer_zone: str | None
+    products: str
+    quantity: str
+    port: str
+    subject: str
+    alibaba: AlibabaVerdict
+
+
+def preview(inquiry_id: int, now: pendulum.DateTime) -> InquiryPreview | None:
+    """Two bounded queries: the inquiry with its customer, and the buyer's other messages that
+    Pacific day (Alibaba scores the reply from the day's first message)."""
+    with database.connection_context():
+        inquiry = (
+            Inquiry.select(
+                Inquiry, Customer.id, Customer.company, Customer.country, Customer.timezone
+            )
+            .join(Customer)
+            .where(Inquiry.id == inquiry_id)
+            .first()
+        )
+        if inquiry is None:
+            return None
+        window_start = inquiry.received_at.subtract(days=1)
+        earlier = [
+            row.received_at
+            for row in Inquiry.select(Inquiry.received_at)
+            .where(
+                Inquiry.customer == inquiry.customer_id,
+                Inquiry.received_at >= window_start,
+                Inquiry.received_at < inquiry.received_at,
+            )
+            .limit(50)
+        ]
+    replies = [AlibabaReply(inquiry.first_reply_at)] if inquiry.first_reply_at else []
+    return InquiryPreview(
+        inquiry_id=inquiry.id,
+        buyer_name=inquiry.buyer_name,
+        company=inquiry.company or inquiry.customer.company,
+        country=inquiry.customer.country,
+        customer_zone=inquiry.customer.timezone,
+        products=inquiry.products,
+        quantity=inquiry.quantity,
+        port=inquiry.port,
+        subject=inquiry.subject,
+        alibaba=alibaba_verdict(inquiry.received_at, replies, now, earlier),
     )

@@ -50,3 +50,13 @@ def is_empty() -> bool:
 
     with database.connection_context():
         return not Inquiry.select().exists()
+
+
+def update_rep(session: RepSession, settings: Settings) -> RepSession:
+    """Store what the rep entered in the setup on their Rep row."""
+    with database.connection_context(), database.atomic():
+        rep = Rep.get_by_id(session.rep_id)
+        rep.name = settings.rep.name or rep.login
+        rep.timezone = settings.rep.timezone
+        rep.save()
+    return RepSession(rep_id=rep.id, login=rep.login, name=rep.name, timezone=settings.rep.timezone)

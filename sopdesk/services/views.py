@@ -95,9 +95,9 @@ class CustomerCard:
 @dataclass(frozen=True)
 class TodayItem:
     key: str
-    """"routine:<id>" or "task:<id>": what ticking it changes."""
+    """"routine:<id>", "task:<id>" or "inquiry:<id>": what ticking it changes."""
     kind: str
-    """"routine" or a TaskKind value."""
+    """"routine", "inquiry" or a TaskKind value."""
     title: str
     why: str
     customer_id: int | None
@@ -105,6 +105,15 @@ class TodayItem:
     due_at: pendulum.DateTime | None
     done: bool
     overdue: bool
+    section: str = "today"
+    """Where it stands in the queue: inquiry, overdue, today, routine, stale, background."""
+    inquiry_id: int | None = None
+    snoozed_until: pendulum.DateTime | None = None
+
+    @property
+    def is_task(self) -> bool:
+        """Tasks can be snoozed and skipped; the routine and inquiries cannot."""
+        return self.key.startswith("task:")
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,6 @@ import pendulum
 BUSINESS_START = time(9, 0)
 BUSINESS_END = time(18, 0)
 WEEKEND = (5, 6)  # Saturday, Sunday (pendulum: Monday is 0)
-FRIDAY_SATURDAY_WEEKEND = frozenset({"AE", "SA", "QA", "KW", "BH", "OM", "EG", "JO", "IQ", "YE"})
-"""Countries whose working week is Sunday–Thursday."""
 
 
 @lru_cache(maxsize=1)
@@ -69,10 +67,18 @@ def to_local(at: datetime, zone: str) -> pendulum.DateTime:
     return pendulum.instance(at).in_timezone(zone)
 
 
+@lru_cache(maxsize=256)
 def weekend_days(country: str | None) -> tuple[int, ...]:
-    if country and country.upper() in FRIDAY_SATURDAY_WEEKEND:
-        return (4, 5)
-    return WEEKEND
+    """The country's weekend (Monday is 0): Fri–Sat in Saudi Arabia or Egypt, Sat–Sun in the UAE
+    since 2022 — from the `holidays` package, which tracks such changes; Sat–Sun when unknown."""
+    if not country:
+        return WEEKEND
+    try:
+        import holidays
+
+        return tuple(sorted(holidays.country_holidays(country.upper()).weekend))
+    except (NotImplementedError, KeyError, AttributeError):
+        return WEEKEND
 
 
 @dataclass(frozen=True)

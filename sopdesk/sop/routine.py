@@ -1,41 +1,39 @@
-"""The SOP's morning routine (stage 1): four checks every working morning, ticked per day."""
+"""The SOP's morning routine (stage 1): the checks of every working morning, ticked per day.
+
+The items come from the playbook (shipped: store data, zero-effect products, storefront, RFQ
+market; a team file may add or turn off items). `MORNING_ROUTINE` and `ROUTINE_IDS` are read from
+the effective playbook each time they are looked up, so a changed team file counts at once.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from sopdesk.i18n import N_
+from sopdesk.sop.playbook import RoutineItem, effective
 
-
-@dataclass(frozen=True)
-class RoutineItem:
-    id: str
-    title: str
-    """English source string; translate with `_()` when shown."""
-    detail: str
+SHIPPED_IDS = ("store_data", "zero_effect", "storefront", "rfq_market")
+"""The SOP's four items; their ids are stored in every ChecklistTick and never change."""
 
 
-MORNING_ROUTINE: tuple[RoutineItem, ...] = (
-    RoutineItem(
-        "store_data",
-        N_("Review yesterday's store data"),
-        N_("Exposure, clicks, inquiries, TM chats and visitor details."),
-    ),
-    RoutineItem(
-        "zero_effect",
-        N_("Find zero-effect products"),
-        N_("No exposure, clicks or inquiries: improve title, keywords, main image, detail page."),
-    ),
-    RoutineItem(
-        "storefront",
-        N_("Check the storefront"),
-        N_("Home page, categories, company video and intro look professional."),
-    ),
-    RoutineItem(
-        "rfq_market",
-        N_("Quote today's RFQs"),
-        N_("Check new RFQs in the RFQ market and quote precisely."),
-    ),
-)
+if TYPE_CHECKING:  # looked up lazily through __getattr__ below
+    MORNING_ROUTINE: tuple[RoutineItem, ...]
+    ROUTINE_IDS: frozenset[str]
 
-ROUTINE_IDS = frozenset(item.id for item in MORNING_ROUTINE)
+
+def morning_routine() -> tuple[RoutineItem, ...]:
+    return effective().routine
+
+
+def routine_ids() -> frozenset[str]:
+    return effective().routine_ids
+
+
+def __getattr__(name: str) -> Any:
+    if name == "MORNING_ROUTINE":
+        return morning_routine()
+    if name == "ROUTINE_IDS":
+        return routine_ids()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["SHIPPED_IDS", "RoutineItem", "morning_routine", "routine_ids"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from peewee import Database, DatabaseProxy, SqliteDatabase
@@ -81,8 +82,24 @@ def init(target: str | Path) -> Database:
     db = open_database(target)
     database.initialize(db)
     with db.connection_context():
-        migrations.migrate(db)
+        migrations.migrate(db, before_migrate=_backup_before_migrating(target))
     return db
+
+
+def _backup_before_migrating(target: str | Path) -> Callable[[object], None] | None:
+    """A copy of an existing SQLite file is taken before its schema is changed."""
+    text = str(target)
+    if is_url(text) and not text.startswith("sqlite:///"):
+        return None
+    path = Path(text.removeprefix("sqlite:///")).expanduser()
+
+    def take(_pending: object) -> None:
+        from sopdesk.store.backup import backup, default_destination
+
+        dated = default_destination(path)
+        backup(path, dated.with_name(f"{dated.stem}-before-migration-{os.getpid()}.db"))
+
+    return take
 
 
 def is_sqlite() -> bool:

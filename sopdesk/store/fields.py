@@ -7,12 +7,12 @@ order on every backend; it returns pendulum DateTimes in UTC.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import pendulum
-from peewee import BigIntegerField, CharField
+from peewee import BigIntegerField, CharField, DateField
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 MONEY_SCALE = Decimal("10000")
@@ -44,6 +44,8 @@ class UTCDateTimeField(CharField):
     def python_value(self, value: Any) -> pendulum.DateTime | None:
         if value is None:
             return None
+        if isinstance(value, datetime):  # already converted (an aggregate over this field)
+            return pendulum.instance(value).in_timezone("UTC")
         return from_db_time(value)
 
 
@@ -79,3 +81,26 @@ class EnumField(CharField):
         if value is None:
             return None
         return self.enum(value)
+
+
+class DayField(DateField):
+    """A calendar day (no time, no zone), stored as ISO text; accepts pendulum Dates too.
+
+    sqlite3's adapters match exact types, so a pendulum `Date` in a plain DateField fails to bind.
+    """
+
+    def db_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return date.fromisoformat(value).isoformat()
+        if isinstance(value, datetime):
+            raise ValueError(f"a day field takes a date, not a datetime: {value!r}")
+        return date(value.year, value.month, value.day).isoformat()
+
+    def python_value(self, value: Any) -> date | None:
+        if value is None:
+            return None
+        if isinstance(value, date):
+            return value
+        return date.fromisoformat(str(value))

@@ -13,6 +13,8 @@ class AppContext:
     settings: Settings
     session: RepSession
     db_label: str
+    db_target: str = ""
+    """The database path or URL, for the change watcher."""
     demo: bool = False
     first_run: bool = False
     config_path: str | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.content import Content
 
@@ -49,3 +50,12 @@ def content(text: str | None, single_line: bool = False, limit: int | None = Non
 def cell(text: str | None, limit: int = 60, style: str = "") -> Text:
     """Untrusted text for a DataTable cell: one line, never markup."""
     return Text(display(text, single_line=True, limit=limit), style=style, no_wrap=True)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """Pad by terminal cells, so Chinese labels line up with English ones."""
+    gap = " " * max(width - cell_len(text), 0)
+    return gap + text if right else text + gap
+
+
+__all__ = ["cell", "cell_len", "content", "display", "pad"]

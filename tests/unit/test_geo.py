@@ -18,9 +18,13 @@ def test_local_time_and_business_hours() -> None:
     assert berlin.clock == "05:00" and not berlin.business_hours
     shanghai = geo.local_time(at, "Asia/Shanghai", "CN")
     assert shanghai.clock == "12:00" and shanghai.business_hours
-    # Friday is the weekend in Dubai.
+    # Friday is the weekend in Riyadh; Dubai moved to Saturday–Sunday in 2022.
+    riyadh = geo.local_time(at.add(hours=6), "Asia/Riyadh", "SA")
+    assert riyadh.clock == "13:00" and not riyadh.business_hours
     dubai = geo.local_time(at.add(hours=6), "Asia/Dubai", "AE")
-    assert dubai.clock == "14:00" and not dubai.business_hours
+    assert dubai.clock == "14:00" and dubai.business_hours
+    assert geo.weekend_days("SA") == (4, 5) and geo.weekend_days("AE") == (5, 6)
+    assert geo.weekend_days("") == (5, 6) and geo.weekend_days("XX") == (5, 6)
 
 
 def test_offsets_follow_dst() -> None:

@@ -91,5 +91,6 @@ def test_a_hook_runs_before_migrating_an_existing_database(tmp_path: Path) -> No
         ran = migrations.migrate(
             database, before_migrate=lambda todo: seen.append([m.version for m in todo])
         )
-    assert ran == 1
-    assert seen == [[2]]
+    later = [m.version for m in migrations.MIGRATIONS if m.version > 1]
+    assert ran == len(later)
+    assert seen == [later]

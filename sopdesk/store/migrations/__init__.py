@@ -36,12 +36,17 @@ class Migration:
     @property
     def up(self) -> Callable[[Database], None]:
         module = importlib.import_module(f"{__name__}.m{self.version:04d}_{self.name}")
-        return module.up  # type: ignore[no-any-return]
+        up: Callable[[Database], None] = module.up
+        return up
 
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial"),
     Migration(2, "search_index"),
+    Migration(3, "customer_sheet"),
+    Migration(4, "task_rule_key"),
+    Migration(5, "quotes_and_orders"),
+    Migration(6, "product_optimised_and_report_indexes"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

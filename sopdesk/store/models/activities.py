@@ -14,7 +14,9 @@ class Activity(BaseModel):
     """A touch: every contact, in or out, with its exact text. The customer's timeline."""
 
     customer = ForeignKeyField(Customer, backref="activities", on_delete="CASCADE")
+    customer_id: int
     inquiry = ForeignKeyField(Inquiry, null=True, backref="activities", on_delete="SET NULL")
+    inquiry_id: int | None
     kind = EnumField(ActivityKind)
     direction = EnumField(Direction, default=Direction.NONE)
     at = UTCDateTimeField()
@@ -23,6 +25,7 @@ class Activity(BaseModel):
     auto = BooleanField(default=False)
     """An auto-reply: does not count as a reply for Alibaba's scoring."""
     by = ForeignKeyField(Rep, null=True, on_delete="SET NULL")
+    by_id: int | None
 
     class Meta:
         indexes = ((("customer", "at"), False),)
@@ -32,8 +35,11 @@ class Task(BaseModel):
     """A follow-up: something to do for a customer at a time. Today's queue."""
 
     customer = ForeignKeyField(Customer, null=True, backref="tasks", on_delete="CASCADE")
+    customer_id: int | None
     inquiry = ForeignKeyField(Inquiry, null=True, on_delete="SET NULL")
+    inquiry_id: int | None
     owner = ForeignKeyField(Rep, null=True, on_delete="SET NULL")
+    owner_id: int | None
     kind = EnumField(TaskKind, default=TaskKind.FOLLOW_UP)
     title = TextField()
     why = TextField(default="")
@@ -43,6 +49,9 @@ class Task(BaseModel):
     skipped_reason = TextField(null=True)
     source = CharField(default="manual")
     """"manual" or the id of the cadence rule that made it."""
+    rule_key = CharField(null=True, unique=True, max_length=160)
+    """For tasks a playbook rule made: rule id, subject and slot ("quote_follow_up|q12|2d").
+    Unique, so re-running the cadence engine never creates a task twice."""
 
     class Meta:
         indexes = ((("done_at", "due_at"), False),)
@@ -59,6 +68,7 @@ class ChecklistTick(BaseModel):
     item_id = CharField(max_length=64)
     done_at = UTCDateTimeField()
     by = ForeignKeyField(Rep, null=True, on_delete="SET NULL")
+    by_id: int | None
 
     class Meta:
         indexes = ((("day", "item_id", "by"), True),)

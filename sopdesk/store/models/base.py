@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import Model
+from peewee import AutoField, Model
 
 from sopdesk import clock
 from sopdesk.store.db import database
@@ -10,6 +10,7 @@ from sopdesk.store.fields import UTCDateTimeField
 
 
 class BaseModel(Model):
+    id = AutoField()
     created_at = UTCDateTimeField(default=clock.now)
     updated_at = UTCDateTimeField(default=clock.now)
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from peewee import CharField, DateField, ForeignKeyField, IntegerField, TextField
+from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
-from sopdesk.store.fields import MoneyField
+from sopdesk.store.fields import DayField, MoneyField, UTCDateTimeField
 from sopdesk.store.models.base import BaseModel
 
 
@@ -24,10 +24,14 @@ class Product(BaseModel):
     hs_code = CharField(default="")
     photos = TextField(default="")
     """One link or path per line."""
+    optimised_at = UTCDateTimeField(null=True)
+    """When the rep last marked the listing optimised (SOP 1.2); it is not flagged zero-effect
+    again until a whole window of data after this shows no effect."""
 
 
 class PriceTier(BaseModel):
     product = ForeignKeyField(Product, backref="price_tiers", on_delete="CASCADE")
+    product_id: int
     min_qty = IntegerField()
     unit_price = MoneyField()
     currency = CharField(max_length=3, default="USD")
@@ -42,7 +46,7 @@ class Material(BaseModel):
     kind = CharField(max_length=32)
     title = CharField()
     link = TextField(default="")
-    valid_until = DateField(null=True)
+    valid_until = DayField(null=True)
 
 
 class FaqAnswer(BaseModel):

@@ -41,10 +41,14 @@ class Customer(BaseModel):
     background_check_done = BooleanField(default=False)
     platform_profile = TextField(default="")
     """Platform notes: verified or not, buyer level, purchase history, reviews."""
+    linkedin = CharField(default="")
+    """The buyer's LinkedIn page (background check, SOP 2.2)."""
     notes = TextField(default="")
     tags = CharField(default="")
     merged_into = ForeignKeyField("self", null=True, backref="merged", on_delete="SET NULL")
+    merged_into_id: int | None
     owner = ForeignKeyField(Rep, null=True, backref="customers", on_delete="SET NULL")
+    owner_id: int | None
     version = IntegerField(default=1)
 
     class Meta:
@@ -80,6 +84,7 @@ class Customer(BaseModel):
 
 class Contact(BaseModel):
     customer = ForeignKeyField(Customer, backref="contacts", on_delete="CASCADE")
+    customer_id: int
     name = CharField(default="")
     role = CharField(default="")
     email = CharField(default="", index=True)
@@ -97,10 +102,12 @@ class StageChange(BaseModel):
     """Every stage change: the funnel and time-in-stage are counted from here."""
 
     customer = ForeignKeyField(Customer, backref="stage_changes", on_delete="CASCADE")
+    customer_id: int
     from_stage = EnumField(Stage, null=True)
     to_stage = EnumField(Stage)
     at = UTCDateTimeField()
     by = ForeignKeyField(Rep, null=True, on_delete="SET NULL")
+    by_id: int | None
     reason = TextField(default="")
 
     class Meta:

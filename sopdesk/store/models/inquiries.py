@@ -13,8 +13,11 @@ class Inquiry(BaseModel):
     """A buyer's message that opens or reopens a conversation."""
 
     customer = ForeignKeyField(Customer, backref="inquiries", on_delete="CASCADE")
+    customer_id: int
     contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+    contact_id: int | None
     owner = ForeignKeyField(Rep, null=True, on_delete="SET NULL")
+    owner_id: int | None
     channel = EnumField(Channel)
     received_at = UTCDateTimeField()
     buyer_name = CharField(default="")

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from peewee import CharField, DateField, ForeignKeyField, IntegerField
+from peewee import CharField, ForeignKeyField, IntegerField
 
-from sopdesk.store.fields import MoneyField, UTCDateTimeField
+from sopdesk.store.fields import DayField, MoneyField, UTCDateTimeField
 from sopdesk.store.models.base import BaseModel
 from sopdesk.store.models.catalog import Product
 from sopdesk.store.models.reps import Rep
@@ -11,7 +11,7 @@ from sopdesk.store.models.reps import Rep
 class StoreMetrics(BaseModel):
     """The platform's daily store data (数据概览)."""
 
-    day = DateField(unique=True)
+    day = DayField(unique=True)
     exposure = IntegerField(default=0)
     clicks = IntegerField(default=0)
     inquiries = IntegerField(default=0)
@@ -20,8 +20,9 @@ class StoreMetrics(BaseModel):
 
 
 class ProductMetrics(BaseModel):
-    day = DateField()
+    day = DayField()
     product = ForeignKeyField(Product, null=True, on_delete="SET NULL")
+    product_id: int | None
     product_name = CharField()
     exposure = IntegerField(default=0)
     clicks = IntegerField(default=0)
@@ -43,3 +44,4 @@ class Rfq(BaseModel):
     currency = CharField(max_length=3, default="USD")
     result = CharField(default="")
     owner = ForeignKeyField(Rep, null=True, on_delete="SET NULL")
+    owner_id: int | None

@@ -15,8 +15,11 @@ class Order(BaseModel):
 
     number = CharField(unique=True)
     customer = ForeignKeyField(Customer, backref="orders", on_delete="CASCADE")
+    customer_id: int
     quote = ForeignKeyField(Quote, null=True, on_delete="SET NULL")
+    quote_id: int | None
     owner = ForeignKeyField(Rep, null=True, on_delete="SET NULL")
+    owner_id: int | None
     status = EnumField(OrderStatus, default=OrderStatus.AWAITING_DEPOSIT)
     total = MoneyField()
     currency = CharField(max_length=3, default="USD")
@@ -42,6 +45,8 @@ class Order(BaseModel):
     feedback_text = TextField(default="")
     case_permission = BooleanField(default=False)
     version = IntegerField(default=1)
+    payment_terms = CharField(default="")
+    """Copied from the accepted PI: they decide the deposit and the balance (migration 5)."""
 
     class Meta:
         indexes = ((("customer", "ordered_at"), False),)
@@ -51,13 +56,17 @@ class OrderEvent(BaseModel):
     """A dated event during execution (weekly production update, inspection booking …)."""
 
     order = ForeignKeyField(Order, backref="events", on_delete="CASCADE")
+    order_id: int
     kind = CharField(max_length=32)
     at = UTCDateTimeField()
     note = TextField(default="")
+    links = TextField(default="")
+    """Photos or videos shown to the customer, one link or path per line (migration 5)."""
 
 
 class OrderDocument(BaseModel):
     order = ForeignKeyField(Order, backref="documents", on_delete="CASCADE")
+    order_id: int
     kind = CharField(max_length=32)
     """bl, commercial_invoice, packing_list, certificate_of_origin, …"""
     sent_at = UTCDateTimeField(null=True)

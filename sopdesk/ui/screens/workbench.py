@@ -28,6 +28,8 @@ NARROW_WIDTH = 100
 
 
 class WorkbenchScreen(Screen):
+    AUTO_FOCUS = "#inbox-table"
+    """The inbox first: answering inquiries within five minutes is the day's first job."""
     BINDINGS = [
         Binding(
             "1",
@@ -80,6 +82,20 @@ class WorkbenchScreen(Screen):
             show=False,
             id="workbench.reload",
             tooltip=_("Reload every pane from the database"),
+        ),
+        Binding(
+            "m",
+            "open_reports",
+            _("Reports"),
+            id="workbench.reports",
+            tooltip=_("Morning meeting, weekly review, funnel and KPIs"),
+        ),
+        Binding(
+            "c",
+            "open_customers",
+            _("Customers"),
+            id="workbench.customers",
+            tooltip=_("Open the customer sheet"),
         ),
     ]
 
@@ -142,6 +158,18 @@ class WorkbenchScreen(Screen):
         self.query_one("#right").set_class(pane in ("customer", "funnel"), "holds-active")
         self._update_tabstrip()
 
+    def action_open_reports(self) -> None:
+        from sopdesk.ui.screens.reports import ReportsScreen
+
+        self.app.push_screen(ReportsScreen(self.rep_zone, self.rep_id))
+
+    def action_open_customers(self) -> None:
+        from sopdesk.ui.screens.customers import CustomersScreen
+
+        self.app.push_screen(
+            CustomersScreen(self.rep_zone, self.rep_id), lambda _r: self.action_reload()
+        )
+
     def action_focus_pane(self, pane: str) -> None:
         self._mark_active(pane)
         target = self.query_one(f"#{pane}")
@@ -160,12 +188,32 @@ class WorkbenchScreen(Screen):
                     self._mark_active(name)
                 break
 
+    def open_draft(self, inquiry_id: int) -> None:
+        """The draft screen for an inquiry; the panes reload when the rep comes back."""
+        from sopdesk.ui.screens.draft import DraftScreen
+
+        def back(sent: object) -> None:
+            if sent is not None:  # the answered inquiry leaves its place: the next one takes it
+                self.query_one(InboxPane).keep_row_after_load = True
+            self.action_reload()
+
+        self.app.push_screen(
+            DraftScreen(inquiry_id, self.app.context.settings, self.rep_id, self.rep_zone),  # type: ignore[attr-defined]
+            back,
+        )
+
     def show_customer(self, customer_id: int) -> None:
         self.query_one(CustomerPane).show_customer(customer_id)
         self.action_focus_pane("customer")
 
     @on(CustomerSelected)
     def _customer_selected(self, event: CustomerSelected) -> None:
+        # Only the pane the rep is in drives the customer pane: a background reload of Today
+        # must not swap the customer under an inquiry the rep is looking at.
+        sender = event._sender
+        active = self.query_one(f"#{self.active}")
+        if sender is not None and sender is not active and sender not in active.query("*"):
+            return
         self.query_one(CustomerPane).show_customer(event.customer_id)
 
     @on(StoreChanged)

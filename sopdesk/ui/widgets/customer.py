@@ -16,6 +16,7 @@ from sopdesk.services.views import CustomerCard
 from sopdesk.sop import geo
 from sopdesk.sop.stages import Direction
 from sopdesk.ui import text as safe
+from sopdesk.ui.widgets.playbook_panel import PlaybookPanel, signal_mark
 
 ARROW = {Direction.IN: "←", Direction.OUT: "→", Direction.NONE: "·"}
 
@@ -31,6 +32,27 @@ class CustomerPane(VerticalScroll):
             tooltip=_("Scroll down"),
         ),
         Binding("k,up", "scroll_up", _("Up"), show=False, id="customer.up", tooltip=_("Scroll up")),
+        Binding(
+            "b",
+            "background_check",
+            _("Background"),
+            id="customer.background",
+            tooltip=_("Background check: look-ups, buyer type, potential"),
+        ),
+        Binding(
+            "g",
+            "accept_signal",
+            _("Accept signal"),
+            id="customer.accept_signal",
+            tooltip=_("Move the customer to negotiation on the buying signal shown"),
+        ),
+        Binding(
+            "enter",
+            "open",
+            _("Open"),
+            id="customer.open",
+            tooltip=_("Open this customer: every field, the timeline, stage and merge"),
+        ),
     ]
 
     def __init__(self, rep_zone: str, **kwargs) -> None:
@@ -43,6 +65,7 @@ class CustomerPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="customer-head", classes="customer-head")
         yield Static(id="customer-fields", classes="customer-fields")
+        yield PlaybookPanel(self.rep_zone, id="customer-playbook")
         yield Static(_("Latest touches"), classes="section-title")
         yield Static(id="customer-timeline", classes="timeline")
 
@@ -57,6 +80,15 @@ class CustomerPane(VerticalScroll):
             return
         self.customer_id = customer_id
         self.load(customer_id)
+
+    def action_open(self) -> None:
+        from sopdesk.ui.screens.customer_detail import CustomerDetailScreen
+
+        if self.customer_id is not None:
+            detail = CustomerDetailScreen(
+                self.customer_id, self.rep_zone, getattr(self.screen, "rep_id", None)
+            )
+            self.app.push_screen(detail, lambda changed: changed and self.refresh_customer())
 
     def refresh_customer(self) -> None:
         if self.customer_id is not None:
@@ -87,7 +119,7 @@ class CustomerPane(VerticalScroll):
             local = geo.local_time(now, card.timezone, card.country)
             hours = _("business hours") if local.business_hours else _("outside business hours")
             local_text = (
-                f"{local.at.format('ddd HH:mm')} {geo.utc_offset_label(local.at)} ({hours})"
+                f"{local.at.format('ddd HH:mm')} {geo.utc_offset_label(local.at)} · {hours}"
             )
         else:
             local_text = _("time zone unknown")
@@ -99,7 +131,8 @@ class CustomerPane(VerticalScroll):
             (_("Contact"), safe.display(card.contact_name, single_line=True)),
             (_("E-mail"), safe.display(card.contact_email, single_line=True)),
             (_("Phone"), safe.display(card.contact_phone, single_line=True)),
-            (_("Country"), f"{card.country or '—'}  ·  {_('local time')} {local_text}"),
+            (_("Country"), card.country or "—"),
+            (_("Local time"), local_text),
             (_("Source"), labels.channel(card.source)),
             (
                 _("Buyer type"),
@@ -110,22 +143,44 @@ class CustomerPane(VerticalScroll):
             (_("Next follow-up"), follow),
             (_("Background check"), _("done") if card.background_check_done else _("not done")),
         ]
-        width = max(len(label) for label, _v in rows)
+        width = max(safe.cell_len(label) for label, _v in rows)
         parts: list[Content | str | tuple[str, str]] = []
         for label, val in rows:
-            parts.append((f"{label:<{width}}  ", "dim"))
+            parts.append((safe.pad(label, width + 2), "dim"))
             parts.append(val)
             parts.append("\n")
         if card.notes:
-            parts.append((f"{_('Notes'):<{width}}  ", "dim"))
+            parts.append((safe.pad(_("Notes"), width + 2), "dim"))
             parts.append(safe.display(card.notes, single_line=True, limit=300))
         self.query_one("#customer-fields", Static).update(Content.assemble(*parts))
+        self.query_one(PlaybookPanel).show_for(card.customer_id)
         timeline: list[Content | str | tuple[str, str]] = []
         for entry in card.timeline:
             timeline.append((f"{self._when(entry.at)} ", "dim"))
-            timeline.append((f"{ARROW[entry.direction]} {labels.activity(entry.kind):<9} ", "bold"))
+            timeline.append(
+                (f"{ARROW[entry.direction]} {safe.pad(labels.activity(entry.kind), 9)} ", "bold")
+            )
             timeline.append(safe.display(entry.summary, single_line=True, limit=160))
+            timeline.append(signal_mark(entry))
             timeline.append("\n")
         if not card.timeline:
             timeline.append((_("No touches yet."), "dim"))
         self.query_one("#customer-timeline", Static).update(Content.assemble(*timeline))
+
+    def action_accept_signal(self) -> None:
+        self.query_one(PlaybookPanel).accept()
+
+    def action_background_check(self) -> None:
+        if self.customer_id is None:
+            return
+        from sopdesk.ui.screens.background import BackgroundScreen
+
+        def closed(saved: bool | None) -> None:
+            if saved:
+                self.notify(_("Background check saved"), markup=False, timeout=3)
+                self.refresh_customer()
+
+        self.app.push_screen(
+            BackgroundScreen(self.customer_id, self.screen.rep_id),  # type: ignore[attr-defined]
+            closed,
+        )

@@ -14,6 +14,7 @@ from sopdesk.services import funnel as funnel_service
 from sopdesk.services.views import FunnelView
 from sopdesk.sop.funnel import percent
 from sopdesk.sop.stages import Stage
+from sopdesk.ui.text import cell_len, pad
 
 BAR_WIDTH = 10
 
@@ -39,29 +40,27 @@ class FunnelPane(Vertical):
     def show(self, view: FunnelView) -> None:
         self.view = view
         largest = max((s.current for s in view.steps), default=0) or 1
-        name_width = max(len(labels.stage(s.stage)) for s in view.steps) + 1
-        parts: list[Content | str | tuple[str, str]] = [
-            (
-                f"{'':<{name_width}} {_('now'):>4}  {'':<{BAR_WIDTH}} "
-                f"{_('to next'):>8} {_('target'):>7}\n",
-                "dim",
-            )
-        ]
+        names = {s.stage: labels.stage(s.stage) for s in view.steps}
+        name_width = max(cell_len(n) for n in names.values()) + 1
+        header = (
+            # No-break spaces: a Static drops the leading spaces of its first line.
+            f"{chr(0xA0) * name_width}{pad(_('now'), 4, right=True)}  {pad('', BAR_WIDTH)} "
+            f"{_('next / target')}\n"
+        )
+        parts: list[Content | str | tuple[str, str]] = [(header, "dim")]
         for step in view.steps:
             filled = round(BAR_WIDTH * step.current / largest)
-            parts.append(f"{labels.stage(step.stage):<{name_width}} {step.current:>4}  ")
+            parts.append(f"{pad(names[step.stage], name_width)}{step.current:>4}  ")
             parts.append(("█" * filled, "$accent"))
             parts.append(("░" * (BAR_WIDTH - filled), "dim"))
-            if step.target is None:
-                parts.append("\n")
-                continue
-            style = "bold red" if step.below_target else "green"
-            parts.append((f" {percent(step.conversion):>8}", style))
-            parts.append(f" {percent(step.target):>7}")
-            if step.below_target:
-                parts.append((" " + _("below"), "red"))
-            elif step.conversion is not None:
-                parts.append((" " + _("on target"), "green"))
+            if step.target is not None:
+                style = "bold red" if step.below_target else "green"
+                parts.append((f" {percent(step.conversion):>4}", style))
+                parts.append((f" / {percent(step.target):>3}", "dim"))
+                if step.below_target:
+                    parts.append((" " + _("below"), "bold red"))
+                elif step.conversion is not None:
+                    parts.append((" " + _("ok"), "green"))
             parts.append("\n")
         parts.append(
             (

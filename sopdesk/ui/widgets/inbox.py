@@ -7,6 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from sopdesk import clock, labels
@@ -14,9 +15,10 @@ from sopdesk.i18n import _
 from sopdesk.services import inbox as inbox_service
 from sopdesk.services.views import InboxPage, InboxRow
 from sopdesk.sop import geo
+from sopdesk.sop.alibaba import AlibabaState
 from sopdesk.sop.sla import ReplyState, format_duration
 from sopdesk.ui import text as safe
-from sopdesk.ui.messages import CustomerSelected
+from sopdesk.ui.messages import CustomerSelected, StoreChanged
 from sopdesk.ui.widgets.table import SopTable
 
 STATE_STYLE = {
@@ -32,27 +34,39 @@ RELOAD_SECONDS = 30
 class InboxPane(Vertical):
     BINDINGS = [
         Binding(
-            "enter",
-            "open",
-            _("Open"),
-            id="inbox.open",
-            tooltip=_("Open the customer behind this inquiry"),
+            "enter,r",
+            "reply",
+            _("Reply"),
+            id="inbox.reply",
+            tooltip=_("Draft the reply with the template that fits"),
+        ),
+        Binding(
+            "n",
+            "new_inquiry",
+            _("New inquiry"),
+            id="inbox.new",
+            tooltip=_("Paste a new inquiry from the platform"),
         ),
     ]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.page: InboxPage | None = None
+        self.alerted: dict[int, ReplyState] = {}
+        """The state each unanswered inquiry was last seen in: alerts fire on a crossing, once."""
+        self.select_after_load: int | None = None
+        self.keep_row_after_load = False
+        """After a reply went out: stay on the same row, which is now the next inquiry."""
 
     def compose(self) -> ComposeResult:
         table = SopTable(id="inbox-table")
-        table.add_column(_("Reply"), key="state", width=10)
-        table.add_column(_("Waited"), key="age", width=7)
-        table.add_column(_("Channel"), key="channel", width=13)
-        table.add_column(_("Customer"), key="customer", width=24)
-        table.add_column(_("Local"), key="local", width=10)
+        table.add_column(_("Reply"), key="state", width=9)
+        table.add_column(_("Waited"), key="age", width=6)
+        table.add_column(_("Via"), key="channel", width=4)
+        table.add_column(_("Customer"), key="customer", width=20)
         table.add_column(_("Subject"), key="subject")
         yield table
+        yield Static(id="inbox-preview", classes="pane-detail preview")
         yield Static(id="inbox-empty", classes="empty-state")
 
     def on_mount(self) -> None:
@@ -69,36 +83,38 @@ class InboxPane(Vertical):
     def _state_cell(self, row: InboxRow) -> Text:
         now = clock.now()
         state = row.state(now)
-        return Text(f" {labels.reply_state(state)} ", style=STATE_STYLE[state])
+        return Text(labels.reply_state(state), style=STATE_STYLE[state])
 
     def _age_cell(self, row: InboxRow) -> Text:
         waited = format_duration(row.waited(clock.now()))
         return Text(waited, justify="right", style="dim" if row.first_reply_at else "")
 
-    def _local_cell(self, row: InboxRow) -> Text:
-        if not row.customer_zone:
-            return Text(row.country or "—", style="dim")
-        local = geo.local_time(clock.now(), row.customer_zone, row.country)
-        style = "" if local.business_hours else "dim"
-        return Text(f"{row.country} {local.clock}", style=style)
-
     def show(self, page: InboxPage) -> None:
         table = self.query_one(SopTable)
         keep = self.current()
+        keep_id = self.select_after_load or (keep.inquiry_id if keep else None)
+        keep_row = table.cursor_row if self.keep_row_after_load else None
+        self.select_after_load = None
+        self.keep_row_after_load = False
         self.page = page
+        now = clock.now()
+        for row in page.rows:
+            if row.first_reply_at is None:
+                self.alerted.setdefault(row.inquiry_id, row.state(now))
         table.clear()
         for row in page.rows:
             table.add_row(
                 self._state_cell(row),
                 self._age_cell(row),
-                Text(labels.channel(row.channel)),
+                Text(labels.channel_short(row.channel)),
                 safe.cell(f"{row.customer_code} {row.customer_name}", 40),
-                self._local_cell(row),
                 safe.cell(row.subject, 120),
                 key=str(row.inquiry_id),
             )
-        if keep is not None:
-            index = next((i for i, r in enumerate(page.rows) if r.inquiry_id == keep.inquiry_id), 0)
+        if keep_row is not None and page.rows:
+            table.move_cursor(row=min(keep_row, len(page.rows) - 1))
+        elif keep_id is not None:
+            index = next((i for i, r in enumerate(page.rows) if r.inquiry_id == keep_id), 0)
             table.move_cursor(row=index)
         self._update_title()
         empty = self.query_one("#inbox-empty", Static)
@@ -128,13 +144,41 @@ class InboxPane(Vertical):
         if self.page is None:
             return
         table = self.query_one(SopTable)
+        now = clock.now()
+        crossed_hour = False
         for row in self.page.rows:
             if row.first_reply_at is not None:
                 continue
             key = str(row.inquiry_id)
             table.update_cell(key, "state", self._state_cell(row))
             table.update_cell(key, "age", self._age_cell(row))
+            state = row.state(now)
+            before = self.alerted.get(row.inquiry_id)
+            if (
+                before is not None
+                and state != before
+                and state in (ReplyState.DUE, ReplyState.LATE)
+            ):
+                self._alert(row, state)
+                crossed_hour = crossed_hour or state is ReplyState.LATE
+            self.alerted[row.inquiry_id] = state
         self._update_title()
+        if crossed_hour:
+            self.reload()  # a late inquiry moves to the late segment: re-sort now
+
+    def _alert(self, row: InboxRow, state: ReplyState) -> None:
+        who = safe.display(f"{row.customer_code} {row.customer_name}", single_line=True, limit=40)
+        if state is ReplyState.DUE:
+            message = _("5 minutes without a reply: {who}").format(who=who)
+        else:
+            message = _("Over an hour without a reply: {who}").format(who=who)
+        self.app.bell()
+        self.notify(
+            message,
+            severity="warning" if state is ReplyState.DUE else "error",
+            markup=False,
+            timeout=10,
+        )
 
     def current(self) -> InboxRow | None:
         table = self.query_one(SopTable)
@@ -147,13 +191,64 @@ class InboxPane(Vertical):
         row = self.current()
         if row is not None:
             self.post_message(CustomerSelected(row.customer_id))
+            self.load_preview(row.inquiry_id)
+
+    @work(thread=True, exclusive=True, group="inbox-preview")
+    def load_preview(self, inquiry_id: int) -> None:
+        found = inbox_service.preview(inquiry_id, clock.now())
+        if found is not None:
+            self.app.call_from_thread(self.show_preview, found)
+
+    def show_preview(self, found: inbox_service.InquiryPreview) -> None:
+        now = clock.now()
+        who = " · ".join(p for p in (found.buyer_name, found.company) if p)
+        if found.customer_zone:
+            local = geo.local_time(now, found.customer_zone, found.country)
+            hours = _("business hours") if local.business_hours else _("after hours")
+            where = f"{found.country} {local.at.format('ddd HH:mm')} ({hours})"
+        else:
+            where = found.country or _("country unknown")
+        wants = " · ".join(p for p in (found.products, found.quantity, found.port) if p)
+        verdict = found.alibaba
+        deadline = verdict.deadline.in_timezone(self.screen.rep_zone).format("ddd HH:mm")  # type: ignore[attr-defined]
+        alibaba = {
+            AlibabaState.PENDING: _("Alibaba 24h: reply by {time}").format(time=deadline),
+            AlibabaState.COUNTED: _("Alibaba 24h: counted"),
+            AlibabaState.MISSED: _("Alibaba 24h: missed"),
+        }[verdict.state]
+        line1 = safe.display(f"{who} · {where}", single_line=True, limit=200)
+        line2 = safe.display(wants or found.subject, single_line=True, limit=200)
+        self.query_one("#inbox-preview", Static).update(
+            Content.assemble(
+                line1,
+                "\n",
+                (alibaba + "  ", "bold" if verdict.state is AlibabaState.PENDING else "dim"),
+                line2,
+            )
+        )
 
     @on(DataTable.RowSelected, "#inbox-table")
     def _selected(self, event: DataTable.RowSelected) -> None:
-        self.action_open()
+        self.action_reply()
 
-    def action_open(self) -> None:
+    def action_reply(self) -> None:
         row = self.current()
         if row is not None:
-            self.post_message(CustomerSelected(row.customer_id))
-            self.screen.action_focus_pane("customer")  # type: ignore[attr-defined]
+            self.screen.open_draft(row.inquiry_id)  # type: ignore[attr-defined]
+
+    def action_new_inquiry(self) -> None:
+        from sopdesk.ui.screens.new_inquiry import NewInquiryScreen, saved_message
+
+        screen = self.screen
+
+        def saved(result) -> None:
+            if result is None:
+                return
+            self.notify(str(saved_message(result)), markup=False)
+            self.select_after_load = result.inquiry_id
+            self.post_message(StoreChanged())
+
+        self.app.push_screen(
+            NewInquiryScreen(screen.rep_zone, screen.rep_id),  # type: ignore[attr-defined]
+            saved,
+        )

@@ -1,0 +1,1 @@
+"""Subcommands of `sopdesk` that live outside cli.py (one module per group)."""

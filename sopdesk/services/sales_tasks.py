@@ -1,0 +1,226 @@
+"""Today reminders from quotes, orders, reorder predictions, holidays and certificates.
+
+The playbook's cadence engine (services/playbook_tasks.py) plans the follow-ups it has triggers
+for from the same records: quote nudges and follow-ups (Quote.status/sent_at), sample feedback
+(Sample.sent_at/delivered_at/feedback_at), weekly production updates, arrival checks, feedback
+requests and nurturing (Order dates). This module adds the reminders it has no trigger for, with
+the engine's own machinery — its task shape (`CadenceTask`), its unique rule keys
+(rule | subject | slot), its landing on the customer's business hours — so both write the same
+kind of Task rows and neither ever creates one twice:
+
+- `quote_expiry`   a sent quote's price is about to lapse (REMIND_BEFORE_EXPIRY_DAYS before its
+                   validity ends): push with the closing templates;
+- `order_step`     book the inspection, send the documents, chase the balance (sop/orders.py);
+- `reorder_prompt` ask about the next order ahead of the predicted date (sop/reorder.py);
+- `holiday_greeting` a greeting a few days before the customer's public holiday (greetings.py);
+- `certificate_expiry` a company certificate expires within a month (the library, SOP 1.5).
+
+Each planner works on one subject (a quote, an order, a customer) and is called right after the
+write that changes it, so the reminder exists as soon as it is needed; `refresh()` runs them all
+over bounded windows (for the Today queue, and for records that came from elsewhere: the demo,
+an import). The engine ignores rule ids it does not know, so it never closes these tasks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pendulum
+
+from sopdesk.i18n import _
+from sopdesk.sop.cadence import next_business_moment
+from sopdesk.sop.cadence_rules import KEY_SEPARATOR, rule_key
+from sopdesk.sop.geo import infer_timezone
+from sopdesk.sop.stages import TaskKind
+from sopdesk.store.db import database
+from sopdesk.store.models import Customer, Task
+
+RULE_QUOTE_EXPIRY = "quote_expiry"
+RULE_ORDER_STEP = "order_step"
+RULE_REORDER = "reorder_prompt"
+RULE_HOLIDAY = "holiday_greeting"
+RULE_CERTIFICATE = "certificate_expiry"
+RULES = (RULE_QUOTE_EXPIRY, RULE_ORDER_STEP, RULE_REORDER, RULE_HOLIDAY, RULE_CERTIFICATE)
+OPEN_LIMIT = 200
+"""Open tasks of one subject looked at (a subject has a handful)."""
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A reminder a planner wants to exist."""
+
+    slot: str
+    kind: TaskKind
+    due_at: pendulum.DateTime
+    title: str
+    why: str
+    inquiry_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Where:
+    """Who a reminder is for, and the zone its day is counted in."""
+
+    customer_id: int | None
+    zone: str
+    country: str | None
+    owner_id: int | None
+
+
+def where_for(customer_id: int, rep_zone: str) -> Where:
+    """The customer's zone (their own, else from the country, else the rep's)."""
+    row = (
+        Customer.select(Customer.id, Customer.timezone, Customer.country, Customer.owner)
+        .where(Customer.id == customer_id)
+        .first()
+    )
+    if row is None:
+        return Where(customer_id, rep_zone, None, None)
+    zone = row.timezone or infer_timezone(row.country) or rep_zone
+    return Where(customer_id, zone, row.country or None, row.owner_id)
+
+
+def due_on_day(day: date, where: Where) -> pendulum.DateTime:
+    """The first business moment of `day` in the customer's zone (UTC)."""
+    start = pendulum.datetime(day.year, day.month, day.day, tz=where.zone)
+    return next_business_moment(start, where.zone, where.country)
+
+
+def due_at_moment(at: datetime, where: Where) -> pendulum.DateTime:
+    return next_business_moment(at, where.zone, where.country)
+
+
+def sync(
+    rule_id: str,
+    subject: str,
+    where: Where,
+    wanted: Sequence[Wanted],
+    now: pendulum.DateTime,
+    closed_reason: str,
+    rep_id: int | None = None,
+) -> tuple[int, int]:
+    """Make the subject's open tasks of `rule_id` exactly `wanted`: create the missing ones,
+    close (skip, with the reason) the open ones no longer wanted. Runs in the caller's
+    transaction. Returns (created, closed)."""
+    prefix = f"{rule_id}{KEY_SEPARATOR}{subject}{KEY_SEPARATOR}"
+    existing = {
+        str(row.rule_key): row
+        for row in Task.select(Task.id, Task.rule_key, Task.done_at, Task.skipped_reason)
+        .where(Task.rule_key.startswith(prefix))
+        .limit(OPEN_LIMIT)
+        if str(row.rule_key).startswith(prefix)
+    }
+    wanted_keys = {rule_key(rule_id, subject, w.slot): w for w in wanted}
+    created = 0
+    for key, item in sorted(wanted_keys.items()):
+        if key in existing:
+            continue
+        inserted = (
+            Task.insert(
+                customer=where.customer_id,
+                inquiry=item.inquiry_id,
+                owner=where.owner_id if where.owner_id is not None else rep_id,
+                kind=item.kind,
+                title=item.title,
+                why=item.why,
+                due_at=item.due_at,
+                source=rule_id,
+                rule_key=key,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_ignore()
+            .execute()
+        )
+        created += 1 if inserted else 0
+    stale = [
+        row.id
+        for key, row in existing.items()
+        if key not in wanted_keys and row.done_at is None and row.skipped_reason is None
+    ]
+    closed = 0
+    if stale:
+        closed = (
+            Task.update(
+                skipped_reason=_("Closed automatically: {reason}").format(reason=closed_reason),
+                updated_at=now,
+            )
+            .where(Task.id.in_(stale), Task.done_at.is_null(), Task.skipped_reason.is_null())
+            .execute()
+        )
+    return created, closed
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    created: int
+    closed: int
+
+
+def refresh(
+    now: pendulum.DateTime, rep_zone: str, rep_id: int | None = None, settings: object = None
+) -> RefreshResult:
+    """Every planner over its bounded window (see the module docstring). Idempotent."""
+    from sopdesk.services import greetings, orders, quotes
+
+    totals = [0, 0]
+
+    def add(result: tuple[int, int]) -> None:
+        totals[0] += result[0]
+        totals[1] += result[1]
+
+    add(quotes.expire_lapsed(now, rep_zone))
+    add(quotes.refresh_reminders(now, rep_zone, rep_id))
+    add(orders.refresh_reminders(now, rep_zone, rep_id))
+    add(greetings.refresh(now, rep_zone, rep_id, settings))
+    return RefreshResult(totals[0], totals[1])
+
+
+@dataclass(frozen=True)
+class Reminder:
+    task_id: int
+    rule: str
+    title: str
+    why: str
+    due_at: pendulum.DateTime
+
+
+def open_reminders(
+    customer_id: int, rules: Iterable[str] = RULES, limit: int = 20
+) -> list[Reminder]:
+    """The customer's open reminders of these rules, soonest first."""
+    with database.connection_context():
+        rows = list(
+            Task.select(Task.id, Task.source, Task.title, Task.why, Task.due_at)
+            .where(
+                Task.customer == customer_id,
+                Task.source.in_(list(rules)),
+                Task.done_at.is_null(),
+                Task.skipped_reason.is_null(),
+            )
+            .order_by(Task.due_at)
+            .limit(limit)
+        )
+    return [Reminder(r.id, r.source, r.title, r.why, r.due_at) for r in rows]
+
+
+__all__ = [
+    "RULES",
+    "RULE_CERTIFICATE",
+    "RULE_HOLIDAY",
+    "RULE_ORDER_STEP",
+    "RULE_QUOTE_EXPIRY",
+    "RULE_REORDER",
+    "RefreshResult",
+    "Reminder",
+    "Wanted",
+    "Where",
+    "due_at_moment",
+    "due_on_day",
+    "open_reminders",
+    "refresh",
+    "sync",
+    "where_for",
+]

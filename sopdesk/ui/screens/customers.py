@@ -1,0 +1,401 @@
+"""The customer sheet: every customer, sorted and filtered in SQL, searched as you type.
+
+The table holds a window of at most `WINDOW` rows fetched with keyset pagination: reaching the last
+row fetches the next chunk and drops the oldest, reaching the first row brings the previous chunk
+back. Sorting (s next column, r reverse, or a click on a header), filtering (f, o, x) and
+searching (/) reload the window from the top in a thread worker; Enter opens the customer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Static
+
+from sopdesk import clock, labels
+from sopdesk.i18n import _
+from sopdesk.services import records
+from sopdesk.services.records import (
+    Cursor,
+    CustomerFilter,
+    CustomerRow,
+    CustomerWindow,
+    Sort,
+    SortKey,
+)
+from sopdesk.sop import geo
+from sopdesk.ui import text as safe
+from sopdesk.ui.screens.customer_detail import CustomerDetailScreen
+from sopdesk.ui.widgets.records_dialogs import FilterDialog
+from sopdesk.ui.widgets.table import SopTable
+
+CHUNK = 150
+TYPING_PAUSE = 0.15
+"""Seconds of no typing before the search runs."""
+WINDOW = 2 * CHUNK
+"""Rows the table holds at most (two chunks)."""
+
+COLUMNS: tuple[tuple[str, str, int | None], ...] = (
+    (SortKey.NUMBER.value, _("No."), 8),
+    (SortKey.NAME.value, _("Company / name"), 26),
+    (SortKey.COUNTRY.value, _("Country"), 7),
+    ("local", _("Local"), 9),
+    (SortKey.SOURCE.value, _("Source"), 12),
+    (SortKey.FIRST_CONTACT.value, _("First contact"), 10),
+    (SortKey.STAGE.value, _("Stage"), 11),
+    (SortKey.LATEST.value, _("Latest follow-up"), 30),
+    (SortKey.NEXT.value, _("Next follow-up"), 22),
+    (SortKey.VALUE.value, _("Expected value"), 14),
+    (SortKey.OWNER.value, _("Owner"), 10),
+    ("notes", _("Notes"), None),
+)
+SORTABLE = [key for key, _label, _width in COLUMNS if key in SortKey._value2member_map_]
+
+
+@dataclass
+class _Chunk:
+    after: Cursor | None
+    """Where this chunk starts (None: at the top)."""
+    rows: list[CustomerRow]
+    next_after: Cursor | None
+
+
+def _binding(key: str, action: str, label: str, ident: str, tooltip: str, **kw) -> Binding:
+    return Binding(key, action, label, id=f"customers.{ident}", tooltip=tooltip, **kw)
+
+
+class CustomersScreen(Screen[None]):
+    BINDINGS = [
+        _binding("escape", "back", _("Back"), "back", _("Clear the search, or go back")),
+        _binding("slash", "search", _("Search"), "search", _("Search as you type")),
+        _binding("s", "next_sort", _("Sort"), "sort", _("Sort by the next column")),
+        _binding("r", "reverse", _("Reverse"), "reverse", _("Reverse the sort order")),
+        _binding("f", "filter", _("Filter"), "filter", _("Filter by stage, country, source …")),
+        _binding(
+            "o", "overdue", _("Overdue"), "overdue", _("Only follow-ups overdue (again: all)")
+        ),
+        _binding("x", "clear", _("Clear"), "clear", _("Clear the filter and the search")),
+        _binding("enter", "open", _("Open"), "open", _("Open the customer"), show=False),
+        _binding(
+            "ctrl+r", "reload", _("Reload"), "reload", _("Reload from the database"), show=False
+        ),
+    ]
+
+    def __init__(self, rep_zone: str, rep_id: int | None) -> None:
+        super().__init__()
+        self.rep_zone = rep_zone
+        self.rep_id = rep_id
+        self.filter = CustomerFilter()
+        self.sort = Sort()
+        self.chunks: list[_Chunk] = []
+        self.earlier: list[Cursor | None] = []
+        """Start cursors of the chunks scrolled away above the window."""
+        self.total = 0
+        self.loading = False
+        self._typing: Timer | None = None
+
+    @property
+    def rows(self) -> list[CustomerRow]:
+        return [row for chunk in self.chunks for row in chunk.rows]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="customers-title")
+        yield Input(
+            placeholder=_("Search company, contact, e-mail, phone, notes, messages …"),
+            id="customers-search",
+        )
+        yield Static(id="customers-filter")
+        table = SopTable(id="customers-table")
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        yield table
+        yield Static(id="customers-empty", classes="empty-state")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(SopTable).focus()
+        self.reload()
+
+    # --- state shown ------------------------------------------------------------------------
+
+    def describe_filter(self) -> str:
+        flt = self.filter
+        parts = []
+        if flt.stages:
+            parts.append(_("stage") + " " + ", ".join(labels.stage(s) for s in sorted(flt.stages)))
+        if flt.country:
+            parts.append(_("country") + " " + flt.country)
+        if flt.source is not None:
+            parts.append(_("source") + " " + labels.channel(flt.source))
+        if flt.buyer_type is not None:
+            parts.append(_("buyer type") + " " + labels.buyer_type(flt.buyer_type))
+        if flt.potential is not None:
+            parts.append(_("potential") + " " + flt.potential.value)
+        if flt.overdue:
+            parts.append(_("follow-up overdue"))
+        if flt.no_next_step:
+            parts.append(_("no next step"))
+        if flt.owner_id is not None:
+            parts.append(_("mine"))
+        if flt.text.strip():
+            parts.append(
+                _("search") + " “" + safe.display(flt.text, single_line=True, limit=40) + "”"
+            )
+        return " · ".join(parts) if parts else _("all customers")
+
+    def _show_state(self) -> None:
+        label = dict((k, lbl) for k, lbl, _w in COLUMNS)[self.sort.key.value]
+        arrow = "↓" if self.sort.descending else "↑"
+        self.query_one("#customers-title", Static).update(
+            Content.assemble(
+                (_("Customers"), "bold $accent"),
+                f"  {self.total} ",
+                (_("matching"), "dim"),
+                "  ·  ",
+                (f"{_('sorted by')} {label} {arrow}", "dim"),
+            )
+        )
+        self.query_one("#customers-filter", Static).update(
+            Content.assemble((_("Filter: "), "dim"), (self.describe_filter(), "bold"))
+        )
+        table = self.query_one(SopTable)
+        for key, label_text, _width in COLUMNS:
+            column = table.columns.get(key)  # type: ignore[call-overload]
+            if column is not None:
+                mark = f" {arrow}" if key == self.sort.key.value else ""
+                column.label = Text(label_text + mark)
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.chunks = []
+        self.earlier = []
+        self.load_first(self.filter, self.sort)
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="customers-load")
+    def load_first(self, flt: CustomerFilter, sort: Sort) -> None:
+        window, total = records.first_window(flt, sort, CHUNK)
+        self.app.call_from_thread(self._first_loaded, flt, sort, window, total)
+
+    def _first_loaded(
+        self, flt: CustomerFilter, sort: Sort, window: CustomerWindow, total: int
+    ) -> None:
+        if flt != self.filter or sort != self.sort:
+            return  # an older answer
+        self.total = total
+        self.chunks = [_Chunk(None, list(window.rows), window.next_after)]
+        self.earlier = []
+        self._fill(0)
+
+    @work(thread=True, exclusive=True, group="customers-page")
+    def load_chunk(
+        self, flt: CustomerFilter, sort: Sort, after: Cursor | None, forward: bool
+    ) -> None:
+        window = records.customer_window(flt, sort, after, CHUNK)
+        self.app.call_from_thread(self._chunk_loaded, flt, sort, after, window, forward)
+
+    def _chunk_loaded(
+        self,
+        flt: CustomerFilter,
+        sort: Sort,
+        after: Cursor | None,
+        window: CustomerWindow,
+        forward: bool,
+    ) -> None:
+        self.loading = False
+        if flt != self.filter or sort != self.sort or not window.rows:
+            return
+        chunk = _Chunk(after, list(window.rows), window.next_after)
+        table = self.query_one(SopTable)
+        current = self.rows[table.cursor_row] if self.rows else None
+        if forward:
+            self.chunks.append(chunk)
+            if len(self.chunks) > 2:
+                self.earlier.append(self.chunks.pop(0).after)
+        else:
+            self.chunks.insert(0, chunk)
+            if len(self.chunks) > 2:
+                self.chunks.pop()
+        rows = self.rows
+        index = next(
+            (i for i, r in enumerate(rows) if current and r.customer_id == current.customer_id), 0
+        )
+        self._fill(index + (1 if forward else -1))
+
+    def _fill(self, cursor_row: int) -> None:
+        table = self.query_one(SopTable)
+        table.clear()
+        now = clock.now()
+        for row in self.rows:
+            table.add_row(*self._cells(row, now), key=str(row.customer_id))
+        if self.rows:
+            table.move_cursor(row=max(0, min(cursor_row, len(self.rows) - 1)))
+        self._show_state()
+        empty = self.query_one("#customers-empty", Static)
+        empty.display = not self.rows
+        empty.update(
+            _(
+                "No customer matches. x clears the filter; or import your sheet:\n"
+                "  sopdesk import customers FILE.xlsx"
+            )
+        )
+
+    def _when(self, at) -> str:
+        return at.in_timezone(self.rep_zone).format("YYYY-MM-DD") if at else "—"
+
+    def _cells(self, row: CustomerRow, now) -> list[Text]:
+        if row.timezone:
+            local = geo.local_time(now, row.timezone, row.country)
+            local_cell = Text(
+                local.at.format("ddd HH:mm"), style="" if local.business_hours else "dim"
+            )
+        else:
+            local_cell = Text("—", style="dim")
+        follow = "—"
+        overdue = False
+        if row.next_follow_up_at is not None:
+            follow = row.next_follow_up_at.in_timezone(self.rep_zone).format("MM-DD HH:mm")
+            overdue = row.next_follow_up_at < now
+            if row.next_follow_up_plan:
+                follow += " " + row.next_follow_up_plan
+        elif row.next_follow_up_plan:
+            follow = row.next_follow_up_plan
+        value = Text(str(row.expected_value) if row.expected_value else "—", justify="right")
+        return [
+            Text(row.code, style="bold"),
+            safe.cell(row.display_name, 40),
+            Text(row.country or "—"),
+            local_cell,
+            Text(labels.channel(row.source)),
+            Text(self._when(row.first_contact_at)),
+            Text(labels.stage(row.stage)),
+            safe.cell(row.latest_follow_up, 80),
+            safe.cell(follow, 60, style="bold red" if overdue else ""),
+            value,
+            safe.cell(row.owner_name, 20),
+            safe.cell(row.notes, 80),
+        ]
+
+    # --- scrolling the window ---------------------------------------------------------------
+
+    @on(DataTable.RowHighlighted, "#customers-table")
+    def _moved(self, event: DataTable.RowHighlighted) -> None:
+        if self.loading or not self.chunks:
+            return
+        if event.cursor_row != self.query_one(SopTable).cursor_row:
+            return  # a stale event from refilling the table (clear() moves the cursor to 0)
+        rows = self.rows
+        if event.cursor_row >= len(rows) - 1 and self.chunks[-1].next_after is not None:
+            self.loading = True
+            self.load_chunk(self.filter, self.sort, self.chunks[-1].next_after, True)
+        elif event.cursor_row == 0 and self.earlier:
+            self.loading = True
+            self.load_chunk(self.filter, self.sort, self.earlier.pop(), False)
+
+    # --- sort, filter, search ---------------------------------------------------------------
+
+    def _resort(self, sort: Sort) -> None:
+        self.sort = sort
+        self.reload()
+
+    def action_next_sort(self) -> None:
+        index = (SORTABLE.index(self.sort.key.value) + 1) % len(SORTABLE)
+        self._resort(Sort(SortKey(SORTABLE[index]), False))
+
+    def action_reverse(self) -> None:
+        self._resort(replace(self.sort, descending=not self.sort.descending))
+
+    @on(DataTable.HeaderSelected, "#customers-table")
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        key = event.column_key.value
+        if key in SORTABLE:
+            same = key == self.sort.key.value
+            self._resort(Sort(SortKey(key), not self.sort.descending if same else False))
+
+    def action_search(self) -> None:
+        self.query_one("#customers-search", Input).focus()
+
+    @on(Input.Changed, "#customers-search")
+    def _typed(self, event: Input.Changed) -> None:
+        # A short pause first: a query per keystroke would queue up behind each other.
+        if self._typing is not None:
+            self._typing.stop()
+        self._typing = self.set_timer(TYPING_PAUSE, lambda: self._search(event.value))
+
+    def _search(self, text: str) -> None:
+        self._typing = None
+        if text != self.filter.text:
+            self.filter = replace(self.filter, text=text)
+            self.reload()
+
+    @on(Input.Submitted, "#customers-search")
+    def _search_done(self) -> None:
+        self.query_one(SopTable).focus()
+
+    def action_filter(self) -> None:
+        self.open_filter()
+
+    @work(thread=True, exclusive=True, group="customers-countries")
+    def open_filter(self) -> None:
+        countries = records.countries_in_use()
+        self.app.call_from_thread(
+            self.app.push_screen, FilterDialog(self.filter, countries, self.rep_id), self._filtered
+        )
+
+    def _filtered(self, flt: CustomerFilter | None) -> None:
+        if flt is not None:
+            self.set_filter(flt)
+
+    def set_filter(self, flt: CustomerFilter) -> None:
+        self.filter = flt
+        self.reload()
+
+    def action_overdue(self) -> None:
+        self.set_filter(replace(self.filter, overdue=not self.filter.overdue))
+
+    def action_clear(self) -> None:
+        self.query_one("#customers-search", Input).value = ""
+        self.set_filter(CustomerFilter())
+
+    def action_back(self) -> None:
+        search = self.query_one("#customers-search", Input)
+        if self.focused is search:
+            if search.value:
+                search.value = ""
+            else:
+                self.query_one(SopTable).focus()
+            return
+        self.dismiss(None)
+
+    # --- opening ----------------------------------------------------------------------------
+
+    def current(self) -> CustomerRow | None:
+        rows = self.rows
+        table = self.query_one(SopTable)
+        if not rows or table.cursor_row >= len(rows):
+            return None
+        return rows[table.cursor_row]
+
+    @on(DataTable.RowSelected, "#customers-table")
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        row = self.current()
+        if row is not None:
+            screen = CustomerDetailScreen(row.customer_id, self.rep_zone, self.rep_id)
+            self.app.push_screen(screen, self._detail_closed)
+
+    def _detail_closed(self, changed: bool | None) -> None:
+        if changed:
+            self.reload()
