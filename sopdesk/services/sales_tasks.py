@@ -163,7 +163,9 @@ def refresh(
     now: pendulum.DateTime, rep_zone: str, rep_id: int | None = None, settings: object = None
 ) -> RefreshResult:
     """Every planner over its bounded window (see the module docstring). Idempotent."""
-    from sopdesk.services import greetings, orders, quotes
+    from sopdesk.services import greetings as greetings_service
+    from sopdesk.services import orders as orders_service
+    from sopdesk.services import quotes as quotes_service
 
     totals = [0, 0]
 
@@ -171,10 +173,10 @@ def refresh(
         totals[0] += result[0]
         totals[1] += result[1]
 
-    add(quotes.expire_lapsed(now, rep_zone))
-    add(quotes.refresh_reminders(now, rep_zone, rep_id))
-    add(orders.refresh_reminders(now, rep_zone, rep_id))
-    add(greetings.refresh(now, rep_zone, rep_id, settings))
+    add(quotes_service.expire_lapsed(now, rep_zone))
+    add(quotes_service.refresh_reminders(now, rep_zone, rep_id))
+    add(orders_service.refresh_reminders(now, rep_zone, rep_id))
+    add(greetings_service.refresh(now, rep_zone, rep_id, settings))
     return RefreshResult(totals[0], totals[1])
 
 

@@ -21,6 +21,7 @@ from peewee import JOIN
 
 from sopdesk.i18n import _
 from sopdesk.services import playbook_tasks
+from sopdesk.services.routine_notes import routine_notes
 from sopdesk.services.views import TodayItem
 from sopdesk.sop import stale as stale_rules
 from sopdesk.sop.playbook import effective
@@ -163,7 +164,7 @@ def _task_items(start: pendulum.DateTime, end: pendulum.DateTime) -> list[TodayI
     return items
 
 
-def _routine_items(day: pendulum.Date) -> list[TodayItem]:
+def _routine_items(day: pendulum.Date, notes: dict[str, str]) -> list[TodayItem]:
     ticked = {
         t.item_id
         for t in ChecklistTick.select(ChecklistTick.item_id).where(
@@ -175,7 +176,7 @@ def _routine_items(day: pendulum.Date) -> list[TodayItem]:
             key=f"routine:{item.id}",
             kind="routine",
             title=_(item.title),
-            why=_(item.detail),
+            why=notes.get(item.id) or _(item.detail),
             customer_id=None,
             customer_name="",
             due_at=None,
@@ -202,6 +203,7 @@ def today_items(
     rep_zone: str,
     rep_id: int | None = None,
     refresh: bool = True,
+    rfq_quota: int = 20,
 ) -> list[TodayItem]:
     """The queue, in order. With `refresh`, the cadence engine runs first (idempotent)."""
     if refresh:
@@ -211,7 +213,7 @@ def today_items(
     with database.connection_context():
         inquiries = _inquiry_items(now, start, end)
         tasks = _task_items(start, end)
-        routine = _routine_items(day)
+        routine = _routine_items(day, routine_notes(now, rep_zone, rfq_quota))
     # The sort is stable: routine items keep the playbook's order.
     return _ordered([*inquiries, *tasks, *routine])
 

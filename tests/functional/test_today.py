@@ -267,3 +267,25 @@ async def test_a_broken_team_playbook_is_reported_at_start(demo_store) -> None:
         await settle(pilot)
         messages = [n.message for n in app._notifications]
         assert any("playbook.toml:2" in m and "shipped" in m for m in messages)
+
+
+async def test_the_morning_routine_shows_the_numbers_and_enter_opens_them(demo_app) -> None:
+    from sopdesk.ui.widgets.today import TodayPane
+
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        today = demo_app.screen.query_one(TodayPane)
+        by_key = {item.key: item for item in today.items}
+        store = by_key["routine:store_data"]
+        assert "exposure" in store.why and ("▲" in store.why or "▼" in store.why)
+        assert "RFQs to quote" in by_key["routine:rfq_market"].why
+        assert "zero-effect" in by_key["routine:zero_effect"].why
+        await pilot.press("1")
+        table = today.query_one("#today-table")
+        table.move_cursor(row=[i.key for i in today.items].index("routine:zero_effect"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(demo_app.screen).__name__ == "ReportsScreen"
+        from textual.widgets import TabbedContent
+
+        assert demo_app.screen.query_one(TabbedContent).active == "products"

@@ -20,7 +20,11 @@ def test_no_prediction_from_fewer_than_two_orders() -> None:
 
 
 def test_regular_rhythm_gives_the_mean_interval() -> None:
-    history = [PastOrder(date(2026, 3, 1)), PastOrder(date(2026, 6, 1)), PastOrder(date(2026, 9, 1))]
+    history = [
+        PastOrder(date(2026, 3, 1)),
+        PastOrder(date(2026, 6, 1)),
+        PastOrder(date(2026, 9, 1)),
+    ]
     found = predict(history)
     assert found is not None
     assert found.mean_interval_days == 92  # 184 days over two gaps

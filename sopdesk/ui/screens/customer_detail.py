@@ -32,6 +32,7 @@ from sopdesk.services.records import (
 from sopdesk.sop import geo
 from sopdesk.sop.followup import describe
 from sopdesk.ui import text as safe
+from sopdesk.ui.screens.confirm import ConfirmScreen
 from sopdesk.ui.widgets.records_dialogs import (
     FollowUpDialog,
     FollowUpInput,
@@ -66,6 +67,14 @@ BACKGROUND_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("platform_profile", _("Platform profile"), _("verified, buyer level, purchase history")),
     ("background_check_done", _("Check done"), _("yes / no")),
 )
+
+
+def _field_label(name: str) -> str:
+    """The label a field has on this screen (the service names it by its column)."""
+    for field, label, _hint in (*SHEET_FIELDS, *BACKGROUND_FIELDS):
+        if field == name:
+            return label
+    return name.replace("_", " ")
 
 
 def _binding(key: str, action: str, label: str, ident: str, tooltip: str, **kw: Any) -> Binding:
@@ -288,11 +297,34 @@ class CustomerDetailScreen(Screen[bool]):
             self.app.call_from_thread(self._field_error, exc.errors)
             return
         except StaleEdit as exc:
-            message = _("Changed by someone else meanwhile ({fields}); reloaded, please redo.")
-            self.app.call_from_thread(self._warn, message.format(fields=", ".join(exc.fields)))
-            self.app.call_from_thread(self.load)
+            fresh = records.customer_detail(base.customer_id)
+            self.app.call_from_thread(self._stale, exc, fresh, field, value)
             return
         self.app.call_from_thread(self._saved, detail)
+
+    def _stale(self, exc: StaleEdit, fresh: CustomerDetail | None, field: str, value: str) -> None:
+        """Someone saved this customer after it was opened: show their version, say what they
+        changed, and offer to apply this edit on top of it (nothing of it was written yet)."""
+        self.show(fresh)
+        if fresh is None:
+            return
+        names = [_field_label(name) for name in exc.fields] or [_("the record")]
+        question = _(
+            "Someone else changed {fields} of this customer while you were editing; their "
+            "version is shown now. Apply your {field} ({value}) on top of it?"
+        ).format(
+            fields=", ".join(names),
+            field=_field_label(field),
+            value=safe.display(value, single_line=True, limit=60) or _("empty"),
+        )
+
+        def answered(reapply: bool | None) -> None:
+            if reapply and self.detail is not None:
+                self.save_field(self.detail, field, value)
+            else:
+                self._warn(_("Your edit was not saved; their version is shown."))
+
+        self.app.push_screen(ConfirmScreen(question, _("Apply my edit")), answered)
 
     def _field_error(self, errors: dict[str, str]) -> None:
         for field, message in errors.items():

@@ -111,10 +111,13 @@ class ReportsScreen(Screen):
         ),
     ]
 
-    def __init__(self, rep_zone: str, rep_id: int | None, **kwargs) -> None:
+    def __init__(
+        self, rep_zone: str, rep_id: int | None, tab: str = "morning", **kwargs: object
+    ) -> None:
         super().__init__(**kwargs)
         self.rep_zone = rep_zone
         self.rep_id = rep_id
+        self.first_tab = tab
         self.period_kind = PeriodKind.WEEK
         self.period: Period = kpi.period_to_date(self.period_kind, clock.now(), rep_zone)
         self.only_mine = False
@@ -124,7 +127,7 @@ class ReportsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="reports-header")
-        with TabbedContent(id="reports-tabs", initial="morning"):
+        with TabbedContent(id="reports-tabs", initial=self.first_tab):
             with TabPane(_("1 Morning meeting"), id="morning"):
                 yield MorningView(self.rep_zone, id="morning-view")
             with TabPane(_("2 Weekly review"), id="weekly"):

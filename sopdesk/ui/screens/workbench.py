@@ -158,10 +158,10 @@ class WorkbenchScreen(Screen):
         self.query_one("#right").set_class(pane in ("customer", "funnel"), "holds-active")
         self._update_tabstrip()
 
-    def action_open_reports(self) -> None:
+    def action_open_reports(self, tab: str = "morning") -> None:
         from sopdesk.ui.screens.reports import ReportsScreen
 
-        self.app.push_screen(ReportsScreen(self.rep_zone, self.rep_id))
+        self.app.push_screen(ReportsScreen(self.rep_zone, self.rep_id, tab))
 
     def action_open_customers(self) -> None:
         from sopdesk.ui.screens.customers import CustomersScreen

@@ -121,12 +121,18 @@ class TodayPane(Vertical):
         due = time.monotonic() - self._refreshed_at >= REFRESH_SECONDS
         self.reload(refresh=due)
 
+    def _rfq_quota(self) -> int:
+        context = getattr(self.app, "context", None)
+        return context.settings.rfq_monthly_quota if context is not None else 20
+
     @work(thread=True, exclusive=True, group="today")
     def reload(self, refresh: bool = True) -> None:
         """Read the queue; with `refresh` (the default: mount, any change) run the engine first."""
         if refresh:
             self._refreshed_at = time.monotonic()
-        items = today_service.today_items(clock.now(), self.rep_zone, self.rep_id, refresh)
+        items = today_service.today_items(
+            clock.now(), self.rep_zone, self.rep_id, refresh, rfq_quota=self._rfq_quota()
+        )
         self.app.call_from_thread(self.show, items)
 
     # -- drawing --------------------------------------------------------------------------------
@@ -234,6 +240,10 @@ class TodayPane(Vertical):
             self.post_message(CustomerSelected(item.customer_id))
             screen.action_focus_pane("customer")  # type: ignore[attr-defined]
             return
+        report_tab = {"routine:store_data": "morning", "routine:zero_effect": "products"}
+        if item.key in report_tab and hasattr(screen, "action_open_reports"):
+            screen.action_open_reports(report_tab[item.key])
+            return
         self.notify(item.why or item.title, title=item.title, markup=False, timeout=6)
 
     def _open_inquiry(self, inquiry_id: int) -> None:
@@ -289,7 +299,9 @@ class TodayPane(Vertical):
             # A reply changes the inbox and the customer too.
             self.app.call_from_thread(self.post_message, StoreChanged())
             return
-        items = today_service.today_items(clock.now(), self.rep_zone, self.rep_id, refresh=False)
+        items = today_service.today_items(
+            clock.now(), self.rep_zone, self.rep_id, refresh=False, rfq_quota=self._rfq_quota()
+        )
         self.app.call_from_thread(self.show, items)
 
     def _task_or_explain(self) -> TodayItem | None:
@@ -331,7 +343,9 @@ class TodayPane(Vertical):
         self.app.call_from_thread(
             self.notify, _("Snoozed until {when}").format(when=when), markup=False, timeout=3
         )
-        items = today_service.today_items(clock.now(), self.rep_zone, self.rep_id, refresh=False)
+        items = today_service.today_items(
+            clock.now(), self.rep_zone, self.rep_id, refresh=False, rfq_quota=self._rfq_quota()
+        )
         self.app.call_from_thread(self.show, items)
 
     def action_skip(self) -> None:
@@ -354,5 +368,7 @@ class TodayPane(Vertical):
             self.app.call_from_thread(self.notify, str(exc), markup=False, timeout=4)
             return
         self.app.call_from_thread(self.notify, _("Skipped"), markup=False, timeout=2)
-        items = today_service.today_items(clock.now(), self.rep_zone, self.rep_id, refresh=False)
+        items = today_service.today_items(
+            clock.now(), self.rep_zone, self.rep_id, refresh=False, rfq_quota=self._rfq_quota()
+        )
         self.app.call_from_thread(self.show, items)
