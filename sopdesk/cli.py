@@ -37,9 +37,15 @@ def _run(app) -> None:
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_target", envvar="SOPDESK_DB", help=DB_HELP, metavar="PATH|URL")
+@click.option(
+    "--rep",
+    "rep_login",
+    metavar="LOGIN",
+    help="Managers only: open the workbench as the rep LOGIN (their inbox, today and customers).",
+)
 @click.version_option(__version__, prog_name="sopdesk")
 @click.pass_context
-def main(ctx: click.Context, db_target: str | None) -> None:
+def main(ctx: click.Context, db_target: str | None, rep_login: str | None) -> None:
     """sopdesk — the export sales rep's workbench: every inquiry answered in five minutes,
     no follow-up forgotten.
 
@@ -53,6 +59,7 @@ def main(ctx: click.Context, db_target: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["db"] = db_target
+    ctx.obj["rep"] = rep_login
     if ctx.invoked_subcommand is not None:
         return
     from sopdesk.app_factory import default_db_target, make_app
@@ -63,11 +70,25 @@ def main(ctx: click.Context, db_target: str | None) -> None:
     if not db_target:
         locations.ensure_private_dir(locations.data_dir())
     try:
-        app = make_app(target, settings, config_path=locations.config_file())
+        if rep_login:
+            _check_manager(target, rep_login)
+        app = make_app(target, settings, login=rep_login, config_path=locations.config_file())
     except DatabaseError as exc:
         _fail(str(exc))
         return
     _run(app)
+
+
+def _check_manager(target: str, rep_login: str) -> None:
+    """`--rep` is for managers: anyone else is refused before the workbench opens."""
+    from sopdesk.services import reps, session
+    from sopdesk.store import db
+
+    db.init(target)
+    try:
+        reps.act_as(session.current_login(), rep_login)
+    except reps.RepError as exc:
+        _fail(f"--rep {rep_login}: {exc}")
 
 
 main.help = (main.help or "").format(data=locations.data_dir(), config=locations.config_dir())
@@ -176,3 +197,19 @@ from sopdesk.commands.admin import backup, init, restore  # noqa: E402
 main.add_command(backup)
 main.add_command(restore)
 main.add_command(init)
+
+from sopdesk.commands.pi import pi  # noqa: E402
+
+main.add_command(pi)
+
+from sopdesk.commands.reps import rep_group  # noqa: E402
+
+main.add_command(rep_group)
+
+from sopdesk.commands.dbcopy import db_group  # noqa: E402
+
+main.add_command(db_group)
+
+from sopdesk.commands.serve import serve  # noqa: E402
+
+main.add_command(serve)

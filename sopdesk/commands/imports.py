@@ -98,6 +98,12 @@ def _check_files(files: Sequence[Path]) -> None:
 )
 @click.option("--skip-bad", is_flag=True, help="Import the good items of a file with bad ones.")
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
+@click.option(
+    "--assign",
+    is_flag=True,
+    help="Give each inquiry out by the playbook's [assignment] rule (a team's cron import) "
+    "instead of to the rep running the import.",
+)
 @click.option("--db", "db_option", envvar="SOPDESK_DB", metavar="PATH|URL", help=DB_HELP)
 @click.pass_context
 def import_inquiries_command(
@@ -106,6 +112,7 @@ def import_inquiries_command(
     skip_bad: bool,
     dry_run: bool,
     db_option: str | None,
+    assign: bool = False,
 ) -> None:
     """Import inquiries from FILE… (.eml, .mbox or .csv; see docs/import-inquiries.md).
 
@@ -125,7 +132,7 @@ def import_inquiries_command(
     target = _db_target(ctx, db_option)
     try:
         with _database(target, dry_run) as label:
-            owner = _owner_id()
+            owner = None if assign else _owner_id()
             reports = import_inquiries(
                 files,
                 skip_bad=skip_bad,
@@ -463,4 +470,88 @@ def print_customer_report(report, *, skip_bad: bool) -> int:  # type: ignore[no-
         click.echo(_("Rejected:"), err=True)
         for row in report.rejected:
             click.echo(safe(f"  {_('row')} {row.row}: {row.reason}"), err=True)
+    return 1 if report.rejected and not skip_bad else 0
+
+
+# --- products (issue 6) -------------------------------------------------------------------------
+
+
+@import_group.command("products")
+@click.argument(
+    "file",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path),
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Show what would be created and updated; write nothing."
+)
+@click.option("--skip-bad", is_flag=True, help="Import the good rows of a sheet with bad ones.")
+@click.option("--db", "db_option", envvar="SOPDESK_DB", metavar="PATH|URL", help=DB_HELP)
+@click.pass_context
+def import_products_command(
+    ctx: click.Context, file: Path, dry_run: bool, skip_bad: bool, db_option: str | None
+) -> None:
+    """Import the product catalogue FILE (.csv or .xlsx), one product per row, matched by SKU.
+
+    Columns (English or Chinese headers): SKU, Name, Specs, Material, Process, Certifications,
+    Packaging, MOQ, Unit, Lead time, Selling points, Applications, HS code, Photos, Price tiers
+    ("100: 28.50; 500: 25.80"), Currency. Nothing is written when a row is rejected, unless
+    --skip-bad.
+    """
+    from sopdesk.services import catalog
+    from sopdesk.store.db import DatabaseError
+
+    if file.suffix.lower() not in catalog.SUPPORTED:
+        raise click.BadParameter(
+            _("{path}: unsupported file type {suffix!r} (use .csv or .xlsx)").format(
+                path=safe(str(file)), suffix=safe(file.suffix or "(none)")
+            ),
+            param_hint="FILE",
+        )
+    target = _db_target(ctx, db_option)
+    try:
+        with _database(target, dry_run) as label:
+            report = catalog.import_products(file, dry_run=dry_run, skip_bad=skip_bad)
+    except DatabaseError as exc:
+        click.echo(f"sopdesk: {exc}", err=True)
+        sys.exit(1)
+    click.echo(_("database: {label}").format(label=safe(label)))
+    sys.exit(print_product_report(report, skip_bad=skip_bad))
+
+
+def print_product_report(report, *, skip_bad: bool) -> int:  # type: ignore[no-untyped-def]
+    """Every row with what happened to it, then a summary; returns the exit code."""
+    from sopdesk.services.catalog import Outcome
+
+    words = {
+        Outcome.CREATED: (_("created"), _("would create")),
+        Outcome.UPDATED: (_("updated"), _("would update")),
+        Outcome.REJECTED: (_("rejected"), _("rejected")),
+    }
+    notes = "; ".join(report.notes)
+    click.echo(f"\n{safe(str(report.path))} ({report.kind or '?'}{'; ' + notes if notes else ''})")
+    if report.error:
+        click.echo(_("file rejected: {reason}").format(reason=safe(report.error)), err=True)
+        return 1
+    for row in report.rows:
+        word = words[row.outcome][0 if report.committed else 1]
+        line = f"  {_('row')} {row.row:<6} {word:<14} {row.sku}"
+        click.echo(safe(line.rstrip()))
+        if row.outcome is Outcome.REJECTED:
+            click.echo(safe(f"  {'':<10} {row.reason}"))
+    summary = _("{created} created, {updated} updated, {rejected} rejected").format(
+        created=report.count(Outcome.CREATED),
+        updated=report.count(Outcome.UPDATED),
+        rejected=report.count(Outcome.REJECTED),
+    )
+    if report.dry_run:
+        summary += _(" (dry run: nothing written)")
+    elif report.rejected and not report.committed:
+        summary += _(" (nothing written: fix the rejected rows or use --skip-bad)")
+    elif report.rejected:
+        summary += _(" (rejected rows skipped)")
+    click.echo(summary)
+    if not report.rows:
+        click.echo(_("the file has no product rows"), err=True)
+        return 1
     return 1 if report.rejected and not skip_bad else 0

@@ -5,6 +5,11 @@ e-mail's company domain (never a free-mail domain such as gmail.com or qq.com), 
 normalised company name; otherwise a new customer (next C-number, stage lead with its stage-change
 row, source = channel, first contact = received time) with the buyer as its primary contact.
 
+Owner: the rep who typed the inquiry in (`owner_id`); otherwise the playbook's assignment rule
+(sop/assignment.py: same buyer → same rep, by country or product, else round-robin, or left to a
+manager), decided inside the same write transaction so two processes never both take "the next"
+rep of the rotation.
+
 A duplicate (same Message-ID, or same content hash) writes nothing and says which inquiry it
 repeats. `capture` opens its own transaction; `capture_many` takes a whole file in ONE transaction
 and writes all or nothing.
@@ -31,6 +36,7 @@ from sopdesk.services.linking import (
     inquiry_pk,
 )
 from sopdesk.sop import geo
+from sopdesk.sop.assignment import Assignment, assign
 from sopdesk.sop.intake import (
     clean_text,
     content_hash,
@@ -39,10 +45,17 @@ from sopdesk.sop.intake import (
     is_free_mail,
     one_line,
 )
-from sopdesk.sop.stages import Channel, Stage
+from sopdesk.sop.stages import Channel, RepRole, Stage
 from sopdesk.store import search
 from sopdesk.store.db import database
-from sopdesk.store.models import Contact, Customer, Inquiry, StageChange, format_customer_number
+from sopdesk.store.models import (
+    Contact,
+    Customer,
+    Inquiry,
+    Rep,
+    StageChange,
+    format_customer_number,
+)
 
 MAX_NAME = 255
 """Longest name, company, e-mail, phone, quantity or port kept (a VARCHAR elsewhere)."""
@@ -334,7 +347,64 @@ def _touch(customer_id: int, at: pendulum.DateTime) -> None:
     ).execute()
 
 
-def _store(item: _Clean, owner_id: int | None, linker: CustomerLinker) -> CaptureResult:
+class _Assigner:
+    """The playbook's assignment rule, with the team read once per capture or batch."""
+
+    def __init__(self) -> None:
+        self._team: tuple[dict[str, int], list[str]] | None = None
+        self._last: str | None = None
+        self._last_known = False
+
+    def _reps(self) -> tuple[dict[str, int], list[str]]:
+        if self._team is None:
+            rows = Rep.select(Rep.id, Rep.login, Rep.role).order_by(Rep.id).limit(1000)
+            ids = {r.login: int(r.id) for r in rows}
+            reps = [r.login for r in rows if r.role is RepRole.REP]
+            self._team = ids, reps or list(ids)  # a team of managers only: everyone takes turns
+        return self._team
+
+    def _last_in_rotation(self, ids: dict[str, int]) -> str | None:
+        if not self._last_known:
+            logins = {v: k for k, v in ids.items()}
+            row = first_row(
+                Inquiry.select(Inquiry.owner)
+                .where(Inquiry.owner.is_null(False))
+                .order_by(Inquiry.id.desc())
+            )
+            self._last = logins.get(int(row[0])) if row is not None else None
+            self._last_known = True
+        return self._last
+
+    def owner_for(self, item: _Clean, customer_id: int | None) -> int | None:
+        from sopdesk.sop.playbook import effective
+
+        ids, default_rotation = self._reps()
+        if not ids:
+            return None
+        logins = {v: k for k, v in ids.items()}
+        buyer_owner = None
+        if customer_id is not None:
+            owner = Customer.select(Customer.owner).where(customer_pk == customer_id).scalar()
+            buyer_owner = logins.get(int(owner)) if owner is not None else None
+        text = " ".join((item.extra.get("products", ""), item.subject, item.message))
+        chosen: Assignment = assign(
+            effective().assignment,
+            buyer_owner=buyer_owner,
+            country=item.country,
+            text=text,
+            reps=list(ids),
+            last_in_rotation=self._last_in_rotation(ids),
+            default_rotation=default_rotation,
+        )
+        if chosen.login is None:
+            return None
+        self._last = chosen.login
+        return ids[chosen.login]
+
+
+def _store(
+    item: _Clean, owner_id: int | None, linker: CustomerLinker, assigner: _Assigner | None = None
+) -> CaptureResult:
     existing = _duplicate_of(item)
     if existing is not None:
         return CaptureResult(
@@ -347,6 +417,8 @@ def _store(item: _Clean, owner_id: int | None, linker: CustomerLinker) -> Captur
         )
     customer_id, how = linker.find(item.email, item.company)
     created = customer_id is None
+    if owner_id is None:
+        owner_id = (assigner or _Assigner()).owner_for(item, customer_id)
     if customer_id is None:
         customer = _new_customer(item, owner_id)
         customer_id = int(customer.get_id())
@@ -389,7 +461,7 @@ def capture(data: InquiryInput, owner_id: int | None = None) -> CaptureResult:
     """Store one inquiry (the "new inquiry" form). Raises CaptureError naming the bad field."""
     item = _validate(data)
     with database.connection_context(), database.atomic():
-        result = _store(item, owner_id, CustomerLinker())
+        result = _store(item, owner_id, CustomerLinker(), _Assigner())
         if not result.duplicate:
             search.index_customer(result.customer_id)
     return result
@@ -409,13 +481,14 @@ def capture_many(
     """
     outcomes: list[CaptureResult | CaptureError] = []
     linker = CustomerLinker(batch=True)
+    assigner = _Assigner()
     touched: set[int] = set()
     with database.connection_context(), database.atomic() as transaction:
         for data in items:
             try:
                 item = _validate(data)
                 with database.atomic():  # a savepoint: a failing item leaves no trace
-                    result = _store(item, owner_id, linker)
+                    result = _store(item, owner_id, linker, assigner)
             except CaptureError as exc:
                 outcomes.append(exc)
                 continue

@@ -578,7 +578,10 @@ def import_products(
                         seen[detail.sku.lower()] = number
                         existing = Product.get_or_none(fn.LOWER(Product.sku) == detail.sku.lower())
                         if existing is not None:
-                            detail = _with_id(detail, existing.id)
+                            current = _detail(
+                                existing, _tiers_by_product([existing.id]).get(existing.id, [])
+                            )
+                            detail = merge(current, detail, cells)
                         with database.atomic():  # a savepoint: a refused row leaves no trace
                             _id, created = _write(detail, now)
                         outcome = Outcome.CREATED if created else Outcome.UPDATED
@@ -596,10 +599,22 @@ def import_products(
     )
 
 
-def _with_id(detail: ProductDetail, product_id: int) -> ProductDetail:
-    from dataclasses import replace
+_CELL_FOR = {"tiers": "tiers", "photos": "photos"}
 
-    return replace(detail, product_id=product_id)
+
+def merge(current: ProductDetail, parsed: ProductDetail, cells: Mapping[str, str]) -> ProductDetail:
+    """An existing product updated from a sheet row: only the cells that are filled change it
+    (a sheet with just SKU, name and prices leaves the specifications alone)."""
+    from dataclasses import fields, replace
+
+    changes: dict[str, Any] = {}
+    for spec in fields(ProductDetail):
+        name = spec.name
+        if name == "product_id":
+            continue
+        if cells.get(_CELL_FOR.get(name, name), "").strip():
+            changes[name] = getattr(parsed, name)
+    return replace(current, **changes)
 
 
 __all__ = [
@@ -616,6 +631,7 @@ __all__ = [
     "format_tiers",
     "import_products",
     "list_products",
+    "merge",
     "parse_row",
     "parse_tiers",
     "product",

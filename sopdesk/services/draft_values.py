@@ -17,6 +17,7 @@ from jinja2.runtime import Undefined
 
 from sopdesk import clock
 from sopdesk.i18n import N_, _
+from sopdesk.services.draft_sales import SalesValues
 from sopdesk.services.draft_sandbox import Record
 from sopdesk.sop.stages import Channel, Stage
 
@@ -34,6 +35,11 @@ CONTEXT_NAMES = (
     "greeting",
     "first_name",
     "and_list",
+    "quote",
+    "order",
+    "sample",
+    "holiday",
+    "reorder",
 )
 
 
@@ -193,6 +199,8 @@ class DraftContext:
     situation: Situation
     customer_zone: str | None
     now: pendulum.DateTime = field(default_factory=clock.now)
+    sales: SalesValues = field(default_factory=SalesValues)
+    """The customer's quote, order, sample, next holiday and next order (draft_sales.py)."""
 
     def variables(self, template: TemplateValues) -> dict[str, Any]:
         """The names a template sees, with helpers bound to the customer's zone and language."""
@@ -213,6 +221,10 @@ class DraftContext:
         }
         if self.products:
             names["product"] = self.products[0]
+        for name in ("quote", "order", "sample", "holiday", "reorder"):
+            value = getattr(self.sales, name)
+            if value is not None:
+                names[name] = value
         return names
 
 
@@ -236,17 +248,18 @@ def first_name(name: Any) -> str:
 
 
 def money(amount: Any, currency: Any = "USD") -> str:
-    """'USD 1,234.50' from a Decimal (or int/str) amount."""
+    """'USD 1,234.50' from a Decimal (or int/str) amount, in the currency's digits (JPY 1,235)."""
     for value in (amount, currency):
         if isinstance(value, Undefined):
             value._fail_with_undefined_error()
     if isinstance(amount, float):
         raise UndefinedError(_("money amounts must be exact (Decimal), not floats"))
+    from sopdesk.sop import money as money_rules
+
     try:
-        exact = Decimal(str(amount)).quantize(Decimal("0.01"))
-    except ArithmeticError as exc:
+        return money_rules.format_money(Decimal(str(amount)), str(currency))
+    except (ArithmeticError, money_rules.MoneyError) as exc:
         raise UndefinedError(_("'{v}' is not an amount of money").format(v=amount)) from exc
-    return f"{currency} {exact:,.2f}"
 
 
 def _local_helper(zone: str | None, lang: str, now: pendulum.DateTime) -> Any:

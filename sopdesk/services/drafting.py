@@ -41,6 +41,7 @@ from peewee import fn
 from sopdesk import clock, locations
 from sopdesk.config import Settings
 from sopdesk.i18n import _
+from sopdesk.services import draft_sales
 from sopdesk.services.draft_sandbox import (
     MAX_OUTPUT,
     MAX_TEMPLATE_BYTES,
@@ -498,7 +499,8 @@ def customer_zone(timezone: str | None, country: str | None) -> str | None:
 def build_context(
     inquiry_id: int, settings: Settings, now: pendulum.DateTime | None = None
 ) -> DraftContext:
-    """Everything a template may use for one inquiry, in eight bounded queries."""
+    """Everything a template may use for one inquiry, in a bounded number of queries (eight,
+    plus at most six for the customer's quote, order and sample: draft_sales.py)."""
     now = now or clock.now()
     with database.connection_context():
         inquiry = (
@@ -554,6 +556,13 @@ def build_context(
             .where(Quote.customer == customer.id, Quote.status == QuoteStatus.SENT)
             .scalar()
         )
+        sales = draft_sales.values(
+            customer.id,
+            inquiry,
+            customer.country or inquiry.country,
+            customer_zone(customer.timezone, customer.country or inquiry.country),
+            now,
+        )
     return _assemble(
         inquiry,
         customer,
@@ -565,6 +574,7 @@ def build_context(
         last_out=_as_time(last_out),
         last_in=_latest(_as_time(last_in), _as_time(last_inquiry)),
         last_quote=_as_time(last_quote),
+        sales=sales,
     )
 
 
@@ -594,6 +604,7 @@ def _assemble(
     last_out: pendulum.DateTime | None,
     last_in: pendulum.DateTime | None,
     last_quote: pendulum.DateTime | None,
+    sales: draft_sales.SalesValues | None = None,
 ) -> DraftContext:
     products = tuple(
         ProductValues(
@@ -694,6 +705,7 @@ def _assemble(
         ),
         customer_zone=zone,
         now=now,
+        sales=sales or draft_sales.SalesValues(),
     )
 
 

@@ -90,17 +90,18 @@ def upcoming(country: str | None, start: date, days: int = LOOKAHEAD_DAYS) -> li
     previous: tuple[date, str] | None = None
     for day, raw in sorted(listed):
         names = [_base_name(part) for part in raw.split(";")]
-        greeted = next((n for n in names if GREETED.search(n)), None)
-        if greeted is None:
-            previous = None
+        match = next(((n, m) for n in names if (m := GREETED.search(n))), None)
+        if match is None:
             continue
+        name, keyword = match[0], match[1].group(0).casefold()
+        # Christmas Eve, Christmas Day, Second Day of Christmas: one greeting, on the first day.
         continues = (
-            previous is not None and previous[1] == greeted and (day - previous[0]).days <= 1
+            previous is not None and previous[1] == keyword and (day - previous[0]).days <= 1
         )
-        previous = (day, greeted)
+        previous = (day, keyword)
         if continues or not start <= day <= end:
             continue
-        found.append(Holiday(day, greeted, code))
+        found.append(Holiday(day, name, code))
     return found
 
 

@@ -13,6 +13,7 @@ from typing import Any, cast
 import pendulum
 from peewee import ModelSelect, fn
 
+from sopdesk.services.scope import owned_by, where_owned
 from sopdesk.services.views import InboxPage, InboxRow
 from sopdesk.sop.alibaba import AlibabaVerdict
 from sopdesk.sop.alibaba import Reply as AlibabaReply
@@ -34,7 +35,9 @@ class Cursor:
     inquiry_id: int
 
 
-def _segment_query(segment: int, now: pendulum.DateTime) -> ModelSelect[Inquiry]:
+def _segment_query(
+    segment: int, now: pendulum.DateTime, owner_id: int | None = None
+) -> ModelSelect[Inquiry]:
     cutoff = to_db_time(now - DUE_LIMIT)
     query = (
         Inquiry.select(
@@ -55,6 +58,7 @@ def _segment_query(segment: int, now: pendulum.DateTime) -> ModelSelect[Inquiry]
         .join(Customer)
         .where(~Inquiry.archived)
     )
+    query = where_owned(query, Inquiry.owner, owner_id)
     if segment == 0:
         return query.where(Inquiry.first_reply_at.is_null(), Inquiry.received_at >= cutoff)
     if segment == 1:
@@ -102,15 +106,20 @@ def _row(inquiry: Inquiry) -> InboxRow:
 
 
 def window(
-    now: pendulum.DateTime, limit: int = 300, after: Cursor | None = None
+    now: pendulum.DateTime,
+    limit: int = 300,
+    after: Cursor | None = None,
+    owner_id: int | None = None,
 ) -> tuple[list[InboxRow], Cursor | None]:
-    """Up to `limit` rows after `after`; the cursor for the next window (None at the end)."""
+    """Up to `limit` rows after `after`; the cursor for the next window (None at the end).
+
+    `owner_id`: only that rep's inquiries and unassigned ones (services/scope.py); None: all."""
     rows: list[InboxRow] = []
     start = after.segment if after is not None else 0
     for segment in range(start, len(SEGMENTS)):
         if len(rows) >= limit:
             break
-        query = _ordered(_segment_query(segment, now), segment, after)
+        query = _ordered(_segment_query(segment, now, owner_id), segment, after)
         for inquiry in query.limit(limit - len(rows)):
             rows.append(_row(inquiry))
         last_segment = segment
@@ -120,24 +129,26 @@ def window(
     return rows, Cursor(last_segment, to_db_time(last.received_at), last.inquiry_id)
 
 
-def counts() -> tuple[int, pendulum.DateTime | None, int]:
+def counts(owner_id: int | None = None) -> tuple[int, pendulum.DateTime | None, int]:
     """(unanswered, when the oldest unanswered arrived, total) in two aggregate queries."""
+    mine = owned_by(Inquiry.owner, owner_id)
+    scope = [mine] if mine is not None else []
     unanswered, oldest = cast(
         tuple[int, Any],
         Inquiry.select(fn.COUNT(Inquiry.id), fn.MIN(Inquiry.received_at))
-        .where(Inquiry.first_reply_at.is_null(), ~Inquiry.archived)
+        .where(Inquiry.first_reply_at.is_null(), ~Inquiry.archived, *scope)
         .tuples()
         .get(),
     )
-    total = Inquiry.select(fn.COUNT(Inquiry.id)).where(~Inquiry.archived).scalar()
+    total = Inquiry.select(fn.COUNT(Inquiry.id)).where(~Inquiry.archived, *scope).scalar()
     oldest_at = Inquiry.received_at.python_value(oldest)
     return int(unanswered or 0), oldest_at, int(total or 0)
 
 
-def inbox_page(now: pendulum.DateTime, limit: int = 300) -> InboxPage:
+def inbox_page(now: pendulum.DateTime, limit: int = 300, owner_id: int | None = None) -> InboxPage:
     with database.connection_context():
-        rows, _cursor = window(now, limit)
-        unanswered, oldest, total = counts()
+        rows, _cursor = window(now, limit, owner_id=owner_id)
+        unanswered, oldest, total = counts(owner_id)
     return InboxPage(
         rows=tuple(rows), unanswered=unanswered, oldest_unanswered_at=oldest, total=total
     )

@@ -28,6 +28,7 @@ from sopdesk.sop import kpi as kpi_rules
 from sopdesk.sop.kpi import Period, PeriodKind
 from sopdesk.sop.sla import DUE_LIMIT, FRESH_LIMIT
 from sopdesk.sop.stages import FUNNEL, Channel, LostReason, Stage
+from sopdesk.store import dialect
 from sopdesk.store.db import database
 from sopdesk.store.fields import MONEY_SCALE, from_db_time, to_db_time
 from sopdesk.store.models import format_customer_number
@@ -104,7 +105,7 @@ def _reply_buckets(period: Period, rep_id: int | None) -> ReplyBuckets:
         f" SUM(CASE WHEN i.first_reply_at IS NOT NULL AND {took} > ? THEN 1 ELSE 0 END),"
         " SUM(CASE WHEN i.first_reply_at IS NULL THEN 1 ELSE 0 END)"
         ' FROM "inquiry" i JOIN customer c ON c.id = i.customer_id'
-        " WHERE i.received_at >= ? AND i.received_at < ? AND i.archived = 0" + owner_sql,
+        " WHERE i.received_at >= ? AND i.received_at < ? AND NOT i.archived" + owner_sql,
         [
             int(FRESH_LIMIT.total_seconds()),
             int(FRESH_LIMIT.total_seconds()),
@@ -121,11 +122,11 @@ def _reply_buckets(period: Period, rep_id: int | None) -> ReplyBuckets:
 def _reply_lines(period: Period, rep_id: int | None) -> tuple[ReplyLine, ...]:
     """The period's inquiries, unanswered first, then the slowest replies first."""
     owner_sql, owner_params = owner_filter("COALESCE(i.owner_id, c.owner_id)", rep_id)
-    took = f"MAX({seconds_between('i.first_reply_at', 'i.received_at')}, 0)"
+    took = dialect.greatest(seconds_between("i.first_reply_at", "i.received_at"), "0")
     rows = fetch_all(
         f"SELECT i.id, c.id, c.company, c.name, c.number, c.country, i.channel, i.received_at,"
         f" i.first_reply_at, {took} AS took FROM inquiry i JOIN customer c ON c.id = i.customer_id"
-        " WHERE i.received_at >= ? AND i.received_at < ? AND i.archived = 0" + owner_sql + ""
+        " WHERE i.received_at >= ? AND i.received_at < ? AND NOT i.archived" + owner_sql + ""
         " ORDER BY i.first_reply_at IS NOT NULL, took DESC, i.received_at, i.id LIMIT ?",
         [to_db_time(period.start), to_db_time(period.end), *owner_params, LIST_LIMIT],
     )
@@ -148,7 +149,7 @@ def _unanswered_now(rep_id: int | None) -> int:
     owner_sql, owner_params = owner_filter("COALESCE(i.owner_id, c.owner_id)", rep_id)
     row = fetch_one(
         "SELECT COUNT(*) FROM inquiry i JOIN customer c ON c.id = i.customer_id"
-        " WHERE i.first_reply_at IS NULL AND i.archived = 0" + owner_sql,
+        " WHERE i.first_reply_at IS NULL AND NOT i.archived" + owner_sql,
         owner_params,
     )
     return int(row[0] or 0)

@@ -123,6 +123,7 @@ class OrderView:
 class OrderSummary:
     order_id: int
     number: str
+    quote_id: int | None
     status: str
     currency: str
     total: Decimal
@@ -152,12 +153,14 @@ def _view(order: Any, extra_documents: Sequence[str] = ()) -> OrderView:
         .first()
     )
     quote = (
-        Quote.select(Quote.year, Quote.seq, Quote.revision)
+        Quote.select(Quote.year, Quote.seq, Quote.revision, Quote.payment_terms)
         .where(Quote.id == order.quote_id)
         .first()
         if order.quote_id is not None
         else None
     )
+    # Orders written before the terms were copied onto them (or by an import) use the PI's.
+    terms = order.payment_terms or (quote.payment_terms if quote is not None else "")
     events = tuple(
         EventView(e.id, e.kind, e.at, e.note, _links(e.links))
         for e in OrderEvent.select()
@@ -171,7 +174,7 @@ def _view(order: Any, extra_documents: Sequence[str] = ()) -> OrderView:
         .where(OrderDocument.order == order.id)
         .limit(EVENT_LIMIT)
     }
-    deposit_percent = quote_rules.deposit_percent(order.payment_terms)
+    deposit_percent = quote_rules.deposit_percent(terms)
     done = _done(order)
     applicable = rules.applicable(deposit_percent)
     following = rules.next_milestone(done, deposit_percent)
@@ -205,7 +208,7 @@ def _view(order: Any, extra_documents: Sequence[str] = ()) -> OrderView:
         status=order.status.value,
         currency=order.currency,
         total=total,
-        payment_terms=order.payment_terms,
+        payment_terms=terms,
         deposit_percent=deposit_percent,
         deposit_due=money.percent_of(total, deposit_percent, order.currency)
         if deposit_percent is not None
@@ -256,10 +259,23 @@ def for_customer(customer_id: int, limit: int = LIST_LIMIT) -> list[OrderSummary
             .order_by(Order.ordered_at.desc(), Order.id.desc())
             .limit(limit)
         )
+        missing = [r.quote_id for r in rows if not r.payment_terms and r.quote_id is not None]
+        quote_terms = (
+            {
+                q.id: q.payment_terms
+                for q in Quote.select(Quote.id, Quote.payment_terms).where(Quote.id.in_(missing))
+            }
+            if missing
+            else {}
+        )
+    for row in rows:
+        if not row.payment_terms and row.quote_id in quote_terms:
+            row.payment_terms = quote_terms[row.quote_id]
     return [
         OrderSummary(
             order_id=r.id,
             number=r.number,
+            quote_id=r.quote_id,
             status=r.status.value,
             currency=r.currency,
             total=r.total,
@@ -617,12 +633,16 @@ def plan_steps(
         order = Order.get_or_none(Order.id == order_id)
         if order is None:
             return 0, 0
-        lead = (
-            Quote.select(Quote.lead_time).where(Quote.id == order.quote_id).scalar()
+        quote = (
+            Quote.select(Quote.lead_time, Quote.payment_terms)
+            .where(Quote.id == order.quote_id)
+            .first()
             if order.quote_id is not None
-            else ""
+            else None
         )
-        return _sync_steps(order, lead or "", now, rep_zone, rep_id)
+        if not order.payment_terms and quote is not None:
+            order.payment_terms = quote.payment_terms
+        return _sync_steps(order, quote.lead_time if quote else "", now, rep_zone, rep_id)
 
 
 def history(customer_id: int, rep_zone: str) -> list[PastOrder]:
@@ -742,6 +762,23 @@ def refresh_reminders(
     return created, closed
 
 
+def quotes_without_order(customer_id: int) -> list[Any]:
+    """The customer's accepted quotes that have no order yet (QuoteSummary values)."""
+    from sopdesk.services import quotes
+
+    accepted = [q for q in quotes.for_customer(customer_id) if q.status is QuoteStatus.ACCEPTED]
+    if not accepted:
+        return []
+    with database.connection_context():
+        taken = {
+            o.quote_id
+            for o in Order.select(Order.quote).where(
+                Order.quote.in_([q.quote_id for q in accepted])
+            )
+        }
+    return [q for q in accepted if q.quote_id not in taken]
+
+
 __all__ = [
     "PRODUCTION_UPDATE",
     "EventView",
@@ -758,6 +795,7 @@ __all__ = [
     "lead_time_days",
     "plan_reorder",
     "plan_steps",
+    "quotes_without_order",
     "record_milestone",
     "refresh_reminders",
     "reorder_prediction",

@@ -301,6 +301,8 @@ def draft_for_inquiry(
         customer_id=customer.id,
         inquiry_id=inquiry_id,
         currency=currency,
+        # The buyer named where the goods go: quote to that port (CIF) rather than FOB ours.
+        incoterm=Incoterm.CIF if inquiry.port.strip() else Incoterm.FOB,
         port=inquiry.port.strip()[:120],
         lead_time=_("{n} days after deposit").format(n=lead_days) if lead_days else "",
         packing=packing,
@@ -336,7 +338,7 @@ def _view(quote: Quote) -> QuoteView:
     from sopdesk.store.models import Product
 
     lines = list(
-        QuoteLine.select(QuoteLine, Product.sku)
+        QuoteLine.select(QuoteLine, Product.id, Product.sku)
         .join(Product, JOIN.LEFT_OUTER, on=(QuoteLine.product == Product.id))
         .where(QuoteLine.quote == quote.id)
         .order_by(QuoteLine.position, QuoteLine.id)
@@ -853,7 +855,7 @@ def refresh_reminders(
 
 # --- the quote e-mail's guiding questions ----------------------------------------------------
 
-_TIMING = re.compile(
+TIMING_WORDS = re.compile(
     r"\b(by|before|until|deadline|deliver(?:y|ed)? (?:date|time|in|by)|need(?:ed)? (?:it|them|"
     r"the goods)? ?(?:in|by|before)|urgent|asap|january|february|march|april|may|june|july|"
     r"august|september|october|november|december|next (?:week|month)|\d{1,2}/\d{1,2}|q[1-4])\b",
@@ -874,7 +876,7 @@ def knowns(
         quantity=bool(inquiry_quantity.strip()) or view.inquiry_id is None,
         port=destination_known,
         specs=has_specs(inquiry_text),
-        timing=bool(_TIMING.search(inquiry_text or "")),
+        timing=bool(TIMING_WORDS.search(inquiry_text or "")),
     )
 
 

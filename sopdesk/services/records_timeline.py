@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 import pendulum
-from peewee import JOIN, SQL, Select, Value, fn
+from peewee import JOIN, SQL, Cast, Select, Value, fn
 
 from sopdesk.services.views import Money
 from sopdesk.sop.stages import Direction
@@ -96,6 +96,9 @@ def _member(query: Any, entry: Entry, at: Any, id_field: Any, after: TimelineCur
 
 def _timeline_query(customer_id: int, after: TimelineCursor | None, limit: int) -> Any:
     null = Value(None)
+    # Typed NULLs: PostgreSQL types a UNION column by its first member (SQLite does not care).
+    no_int = Cast(null, "INTEGER")
+    no_money = Cast(null, "BIGINT")
 
     def wrap(query: Any, at: Any, id_field: Any, name: str) -> Any:
         ordered = query.order_by(at.desc(), id_field.desc()).limit(limit)
@@ -113,10 +116,10 @@ def _timeline_query(customer_id: int, after: TimelineCursor | None, limit: int) 
             Activity.subject.alias("title"),
             Activity.text.alias("body"),
             by.name.alias("who"),
-            null.alias("n1"),
-            null.alias("n2"),
-            null.alias("n3"),
-            null.alias("amount"),
+            no_int.alias("n1"),
+            no_int.alias("n2"),
+            no_int.alias("n3"),
+            no_money.alias("amount"),
             Value("").alias("currency"),
         )
         .join(by, JOIN.LEFT_OUTER, on=(Activity.by == by.id))
@@ -136,10 +139,10 @@ def _timeline_query(customer_id: int, after: TimelineCursor | None, limit: int) 
             Inquiry.subject.alias("title"),
             Inquiry.body.alias("body"),
             Inquiry.buyer_name.alias("who"),
-            null.alias("n1"),
-            null.alias("n2"),
-            null.alias("n3"),
-            null.alias("amount"),
+            no_int.alias("n1"),
+            no_int.alias("n2"),
+            no_int.alias("n3"),
+            no_money.alias("amount"),
             Value("").alias("currency"),
         ).where(Inquiry.customer == customer_id),
         Entry.INQUIRY,
@@ -162,7 +165,7 @@ def _timeline_query(customer_id: int, after: TimelineCursor | None, limit: int) 
             Quote.year.alias("n1"),
             Quote.seq.alias("n2"),
             Quote.revision.alias("n3"),
-            null.alias("amount"),
+            no_money.alias("amount"),
             Quote.currency.alias("currency"),
         )
         .join(quote_by, JOIN.LEFT_OUTER, on=(Quote.owner == quote_by.id))
@@ -183,9 +186,9 @@ def _timeline_query(customer_id: int, after: TimelineCursor | None, limit: int) 
             (Sample.courier.concat(" ").concat(Sample.tracking)).alias("title"),
             Sample.feedback.alias("body"),
             Value("").alias("who"),
-            Sample.paid.alias("n1"),
-            null.alias("n2"),
-            null.alias("n3"),
+            Cast(Sample.paid, "INTEGER").alias("n1"),
+            no_int.alias("n2"),
+            no_int.alias("n3"),
             Sample.amount.alias("amount"),
             Sample.currency.alias("currency"),
         ).where(Sample.customer == customer_id),
@@ -205,9 +208,9 @@ def _timeline_query(customer_id: int, after: TimelineCursor | None, limit: int) 
             Order.number.alias("title"),
             Order.feedback_text.alias("body"),
             order_by.name.alias("who"),
-            null.alias("n1"),
-            null.alias("n2"),
-            null.alias("n3"),
+            no_int.alias("n1"),
+            no_int.alias("n2"),
+            no_int.alias("n3"),
             Order.total.alias("amount"),
             Order.currency.alias("currency"),
         )
@@ -229,10 +232,10 @@ def _timeline_query(customer_id: int, after: TimelineCursor | None, limit: int) 
             fn.COALESCE(StageChange.from_stage, "").alias("title"),
             StageChange.reason.alias("body"),
             stage_by.name.alias("who"),
-            null.alias("n1"),
-            null.alias("n2"),
-            null.alias("n3"),
-            null.alias("amount"),
+            no_int.alias("n1"),
+            no_int.alias("n2"),
+            no_int.alias("n3"),
+            no_money.alias("amount"),
             Value("").alias("currency"),
         )
         .join(stage_by, JOIN.LEFT_OUTER, on=(StageChange.by == stage_by.id))

@@ -5,8 +5,8 @@ are in `sop/kpi.py` and `sop/funnel.py` and written out in docs/kpis.md. A repor
 what is theirs: an inquiry or an order by its own owner, falling back to the customer's owner;
 customer-level figures (funnel, samples, repurchase, new customers) by the customer's owner.
 
-Time arithmetic uses SQLite's `julianday()` (rounded to whole seconds); PostgreSQL needs
-`EXTRACT(EPOCH FROM …)` in `seconds_between()` when it comes.
+Time arithmetic comes from store/dialect.py (julianday() on SQLite, EXTRACT(EPOCH …) on
+PostgreSQL), rounded to whole seconds.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from sopdesk.sop import kpi as kpi_rules
 from sopdesk.sop.funnel import conversion, reached_from_highest
 from sopdesk.sop.kpi import Kpi, KpiSpec, KpiValue, OrderValue, Period
 from sopdesk.sop.stages import FUNNEL, LostReason, Stage
+from sopdesk.store import dialect
 from sopdesk.store.db import database
 from sopdesk.store.fields import MONEY_SCALE, to_db_time
 from sopdesk.store.models import Rep, format_customer_number
@@ -30,9 +31,8 @@ STAGE_CUSTOMERS_LIMIT = 200
 
 
 def seconds_between(later: str, earlier: str) -> str:
-    """SQL for the whole seconds from `earlier` to `later` (stored UTC text). julianday() parses
-    our fixed-width text faster than strftime('%s'); rounding absorbs its floating-point error."""
-    return f"ROUND((julianday({later}) - julianday({earlier})) * 86400)"
+    """SQL for the whole seconds from `earlier` to `later` (stored UTC text), on either backend."""
+    return dialect.seconds_between(later, earlier)
 
 
 def _rank_case(column: str) -> str:
@@ -115,7 +115,7 @@ def reply_counts(period: Period, now: pendulum.DateTime, rep_id: int | None = No
     owner_sql, owner_params = owned_scope("i.owner_id", "i.customer_id", rep_id)
     took = seconds_between("i.first_reply_at", "i.received_at")
     base = (
-        'FROM "inquiry" i WHERE i.received_at >= ? AND i.received_at < ? AND i.archived = 0'
+        'FROM "inquiry" i WHERE i.received_at >= ? AND i.received_at < ? AND NOT i.archived'
         + owner_sql
     )
     params = [start, end, *owner_params]
@@ -132,7 +132,8 @@ def reply_counts(period: Period, now: pendulum.DateTime, rep_id: int | None = No
         [window, cutoff, cutoff, *params],
     )
     met, replied = _int(row[1]), _int(row[4])
-    median = _median(f"SELECT MAX({took}, 0) AS v {base} AND i.first_reply_at IS NOT NULL", params)
+    positive = dialect.greatest(took, "0")
+    median = _median(f"SELECT {positive} AS v {base} AND i.first_reply_at IS NOT NULL", params)
     return ReplyCounts(
         received=_int(row[0]),
         met=met,
@@ -148,7 +149,8 @@ def _median(values_sql: str, params: Sequence[Any]) -> Decimal | None:
     """The median of the single column `v` of `values_sql`, picked in SQL (sop.kpi.median)."""
     row = fetch_one(
         "SELECT AVG(v) FROM (SELECT v, ROW_NUMBER() OVER (ORDER BY v) AS rn,"
-        f" COUNT(*) OVER () AS n FROM ({values_sql})) WHERE rn IN ((n + 1) / 2, (n + 2) / 2)",
+        f" COUNT(*) OVER () AS n FROM ({values_sql}) vals) ranked"
+        " WHERE rn IN ((n + 1) / 2, (n + 2) / 2)",
         params,
     )
     if not row or row[0] is None:
@@ -192,7 +194,7 @@ def buyer_counts(period: Period, rep_id: int | None = None) -> tuple[int, int, i
         "SELECT COUNT(*), SUM(CASE WHEN n >= 2 THEN 1 ELSE 0 END),"
         " SUM(CASE WHEN first_at >= ? THEN 1 ELSE 0 END) FROM ("
         ' SELECT o.customer_id, COUNT(*) AS n, MIN(o.ordered_at) AS first_at FROM "order" o'
-        " WHERE o.ordered_at < ?" + scope_sql + " GROUP BY o.customer_id)",
+        " WHERE o.ordered_at < ?" + scope_sql + " GROUP BY o.customer_id) buyers",
         [start, end, *scope_params],
     )
     return _int(row[0]), _int(row[1]), _int(row[2])
@@ -391,11 +393,12 @@ def entered_counts(period: Period | None, rep_id: int | None) -> dict[Stage, int
     scope_sql, scope_params = customer_scope("sc.customer_id", rep_id)
     # "+sc.to_stage": group without the (to_stage, at) index, so the scan stays on the covering
     # (at, customer_id, to_stage) one instead of reading every row from the table.
+    stage = dialect.unindexed("sc.to_stage")
     rows = fetch_all(
-        "SELECT +sc.to_stage, COUNT(DISTINCT sc.customer_id) FROM stage_change sc WHERE 1 = 1"
+        f"SELECT {stage}, COUNT(DISTINCT sc.customer_id) FROM stage_change sc WHERE 1 = 1"
         + where
         + scope_sql
-        + " GROUP BY +sc.to_stage",
+        + f" GROUP BY {stage}",
         [*params, *scope_params],
     )
     return {Stage(s): int(n) for s, n in rows}
@@ -431,7 +434,7 @@ def _highest_ranks(period: Period | None, rep_id: int | None) -> dict[int, int]:
     # The grouped subquery is computed once (a correlated MAX would be re-run per reference).
     sql = (
         f"SELECT top, COUNT(*) FROM (SELECT h.customer_id, MAX({rank}) AS top"
-        " FROM stage_change h WHERE 1 = 1" + scope_sql + " GROUP BY h.customer_id)"
+        " FROM stage_change h WHERE 1 = 1" + scope_sql + " GROUP BY h.customer_id) tops"
         " WHERE top IS NOT NULL GROUP BY top"
     )
     return {int(r): int(n) for r, n in fetch_all(sql, params)}
@@ -453,7 +456,7 @@ def _median_stays(period: Period | None, rep_id: int | None) -> dict[Stage, tupl
         "SELECT stage, AVG(v), MAX(n) FROM (SELECT stage, v,"
         " ROW_NUMBER() OVER (PARTITION BY stage ORDER BY v) AS rn,"
         " COUNT(*) OVER (PARTITION BY stage) AS n"
-        f" FROM ({stays}))"
+        f" FROM ({stays}) stays) ranked"
         " WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY stage",
         [*params, *scope_params],
     )

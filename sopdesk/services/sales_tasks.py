@@ -177,7 +177,59 @@ def refresh(
     add(quotes_service.refresh_reminders(now, rep_zone, rep_id))
     add(orders_service.refresh_reminders(now, rep_zone, rep_id))
     add(greetings_service.refresh(now, rep_zone, rep_id, settings))
+    add(refresh_certificates(now, rep_zone, rep_id))
     return RefreshResult(totals[0], totals[1])
+
+
+CERTIFICATE_WARNING_DAYS = 30
+"""A certificate in the company library is flagged this many days before it expires."""
+CERTIFICATE_KINDS = ("certificate", "test_report")
+
+
+def refresh_certificates(
+    now: pendulum.DateTime, rep_zone: str, rep_id: int | None = None
+) -> tuple[int, int]:
+    """A task for every library certificate or test report that expires within
+    CERTIFICATE_WARNING_DAYS (or has expired): renew it before a buyer asks for it (SOP 1.5)."""
+    from sopdesk.store.models import Material
+
+    local = now.in_timezone(rep_zone)
+    today = date(local.year, local.month, local.day)
+    horizon = date.fromordinal(today.toordinal() + CERTIFICATE_WARNING_DAYS)
+    where = Where(None, rep_zone, None, rep_id)
+    created = closed = 0
+    with database.connection_context(), database.atomic():
+        rows = list(
+            Material.select(Material.id, Material.title, Material.valid_until)
+            .where(Material.kind.in_(list(CERTIFICATE_KINDS)), Material.valid_until.is_null(False))
+            .order_by(Material.valid_until)
+            .limit(OPEN_LIMIT)
+        )
+        for row in rows:
+            wanted: list[Wanted] = []
+            if row.valid_until <= horizon:
+                day = pendulum.date(
+                    row.valid_until.year, row.valid_until.month, row.valid_until.day
+                )
+                wanted.append(
+                    Wanted(
+                        slot=row.valid_until.isoformat(),
+                        kind=TaskKind.OTHER,
+                        due_at=due_on_day(today, where),
+                        title=_("Certificate expires on {day}: {title}").format(
+                            day=day.format("D MMM YYYY"), title=row.title
+                        ),
+                        why=_(
+                            "Renew it (or upload the new one to the library) before a buyer asks "
+                            "for it."
+                        ),
+                    )
+                )
+            made, shut = sync(
+                RULE_CERTIFICATE, f"m{row.id}", where, wanted, now, _("renewed"), rep_id
+            )
+            created, closed = created + made, closed + shut
+    return created, closed
 
 
 @dataclass(frozen=True)
@@ -223,6 +275,7 @@ __all__ = [
     "due_on_day",
     "open_reminders",
     "refresh",
+    "refresh_certificates",
     "sync",
     "where_for",
 ]

@@ -141,7 +141,7 @@ def _view(row: Any) -> SampleView:
 
 
 def _select() -> Any:
-    return Sample.select(Sample, Product.name, Product.sku).join(
+    return Sample.select(Sample, Product.id, Product.name, Product.sku).join(
         Product, JOIN.LEFT_OUTER, on=(Sample.product == Product.id)
     )
 

@@ -6,6 +6,7 @@ import getpass
 from dataclasses import dataclass
 
 from sopdesk.config import Settings
+from sopdesk.sop.stages import RepRole
 from sopdesk.store.db import database
 from sopdesk.store.models import Rep
 
@@ -16,6 +17,11 @@ class RepSession:
     login: str
     name: str
     timezone: str
+    role: RepRole = RepRole.REP
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role is RepRole.MANAGER
 
 
 def current_login() -> str:
@@ -38,11 +44,19 @@ def open_session(settings: Settings, login: str | None = None) -> RepSession:
                 "timezone": settings.rep.timezone,
             },
         )
-        if not created and settings.rep.name and rep.name != settings.rep.name:
+        if created and Rep.select().count() == 1:
+            # Whoever opens a new database first runs it: a team's first login is its manager
+            # (`sopdesk rep set LOGIN --role manager|rep` changes it).
+            rep.role = RepRole.MANAGER
+            rep.save()
+        own = login == current_login()  # a manager working as another rep changes nothing
+        if own and not created and settings.rep.name and rep.name != settings.rep.name:
             rep.name = settings.rep.name
             rep.timezone = settings.rep.timezone
             rep.save()
-    return RepSession(rep_id=rep.id, login=login, name=rep.name, timezone=settings.rep.timezone)
+    return RepSession(
+        rep_id=rep.id, login=login, name=rep.name, timezone=settings.rep.timezone, role=rep.role
+    )
 
 
 def is_empty() -> bool:
@@ -59,4 +73,10 @@ def update_rep(session: RepSession, settings: Settings) -> RepSession:
         rep.name = settings.rep.name or rep.login
         rep.timezone = settings.rep.timezone
         rep.save()
-    return RepSession(rep_id=rep.id, login=rep.login, name=rep.name, timezone=settings.rep.timezone)
+    return RepSession(
+        rep_id=rep.id,
+        login=rep.login,
+        name=rep.name,
+        timezone=settings.rep.timezone,
+        role=rep.role,
+    )

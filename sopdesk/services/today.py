@@ -22,6 +22,7 @@ from peewee import JOIN
 from sopdesk.i18n import _
 from sopdesk.services import playbook_tasks
 from sopdesk.services.routine_notes import routine_notes
+from sopdesk.services.scope import owned_by
 from sopdesk.services.views import TodayItem
 from sopdesk.sop import stale as stale_rules
 from sopdesk.sop.playbook import effective
@@ -59,7 +60,10 @@ def _customer_name(customer: Customer | None) -> str:
 
 
 def _inquiry_items(
-    now: pendulum.DateTime, start: pendulum.DateTime, end: pendulum.DateTime
+    now: pendulum.DateTime,
+    start: pendulum.DateTime,
+    end: pendulum.DateTime,
+    owner_id: int | None = None,
 ) -> list[TodayItem]:
     fields = (
         Inquiry.id,
@@ -74,14 +78,19 @@ def _inquiry_items(
     waiting = (
         Inquiry.select(*fields)
         .join(Customer)
-        .where(Inquiry.first_reply_at.is_null(), ~Inquiry.archived)
+        .where(Inquiry.first_reply_at.is_null(), ~Inquiry.archived, *_mine(Inquiry, owner_id))
         .order_by(Inquiry.received_at, Inquiry.id)
         .limit(INQUIRY_LIMIT)
     )
     answered_today = (
         Inquiry.select(*fields)
         .join(Customer)
-        .where(Inquiry.first_reply_at >= start, Inquiry.first_reply_at < end, ~Inquiry.archived)
+        .where(
+            Inquiry.first_reply_at >= start,
+            Inquiry.first_reply_at < end,
+            ~Inquiry.archived,
+            *_mine(Inquiry, owner_id),
+        )
         .order_by(Inquiry.first_reply_at, Inquiry.id)
         .limit(INQUIRY_LIMIT)
     )
@@ -123,7 +132,14 @@ def _task_section(task: Any, effective_due: pendulum.DateTime, start: pendulum.D
     return "overdue" if effective_due < start else "today"
 
 
-def _task_items(start: pendulum.DateTime, end: pendulum.DateTime) -> list[TodayItem]:
+def _mine(model: Any, owner_id: int | None) -> list[Any]:
+    clause = owned_by(model.owner, owner_id)
+    return [] if clause is None else [clause]
+
+
+def _task_items(
+    start: pendulum.DateTime, end: pendulum.DateTime, owner_id: int | None = None
+) -> list[TodayItem]:
     tasks: list[Any] = list(
         Task.select(Task, Customer.id, Customer.company, Customer.name)
         .join(Customer, join_type=JOIN.LEFT_OUTER)
@@ -135,6 +151,7 @@ def _task_items(start: pendulum.DateTime, end: pendulum.DateTime) -> list[TodayI
                 & (Task.snoozed_until.is_null() | (Task.snoozed_until < end))
             )
             | ((Task.done_at >= start) & (Task.done_at < end)),
+            *_mine(Task, owner_id),
         )
         .order_by(Task.done_at.is_null(False), Task.due_at, Task.id)
         .limit(TASK_LIMIT)
@@ -204,15 +221,18 @@ def today_items(
     rep_id: int | None = None,
     refresh: bool = True,
     rfq_quota: int = 20,
+    owner_id: int | None = None,
 ) -> list[TodayItem]:
-    """The queue, in order. With `refresh`, the cadence engine runs first (idempotent)."""
+    """The queue, in order. With `refresh`, the cadence engine runs first (idempotent).
+
+    `owner_id`: only that rep's (and unassigned) inquiries and follow-ups; None: the team's."""
     if refresh:
         playbook_tasks.refresh(now, rep_zone, rep_id)
     day = local_day(now, rep_zone)
     start, end = _day_bounds(now, rep_zone)
     with database.connection_context():
-        inquiries = _inquiry_items(now, start, end)
-        tasks = _task_items(start, end)
+        inquiries = _inquiry_items(now, start, end, owner_id)
+        tasks = _task_items(start, end, owner_id)
         routine = _routine_items(day, routine_notes(now, rep_zone, rfq_quota))
     # The sort is stable: routine items keep the playbook's order.
     return _ordered([*inquiries, *tasks, *routine])

@@ -9,9 +9,9 @@ An order comes from an accepted PI. Its milestones, in the SOP's order:
 
 The payment terms decide two of them: without a deposit (L/C, O/A) there is no "deposit
 received", and with 100 % paid before shipment there is no balance to wait for. The next milestone
-is the first one (of those that apply) without a date; dates recorded out of order are accepted
-but reported, since real orders do not always follow the book (the forwarder is often booked
-before the inspection).
+is the first one (of those that apply) after the furthest one reached; dates recorded out of
+order are accepted but reported, since real orders do not always follow the book (the forwarder
+is often booked before the inspection).
 
 The weekly production updates, the arrival check and the feedback request are the playbook's
 cadences (sop/cadence_rules.py). The reminders here are the steps the playbook does not plan:
@@ -94,8 +94,13 @@ def applicable(deposit_percent: Decimal | None) -> tuple[Milestone, ...]:
 def next_milestone(
     done: Mapping[Milestone, datetime | date | None], deposit_percent: Decimal | None
 ) -> Milestone | None:
-    """The first applicable milestone without a date; None when the order is complete."""
-    return next((m for m in applicable(deposit_percent) if done.get(m) is None), None)
+    """The first applicable milestone after the furthest one reached; None when the order is
+    complete. A step left out on the way (no packing photos recorded before shipping) is not
+    the next one any more — it can still be dated."""
+    steps = applicable(deposit_percent)
+    reached = [i for i, m in enumerate(steps) if done.get(m) is not None]
+    start = reached[-1] + 1 if reached else 0
+    return next((m for m in steps[start:] if done.get(m) is None), None)
 
 
 def out_of_order(

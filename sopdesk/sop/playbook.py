@@ -28,6 +28,7 @@ from typing import Any
 import pendulum
 
 from sopdesk.i18n import _
+from sopdesk.sop.assignment import AssignmentMode, AssignmentRules
 from sopdesk.sop.signals import BuyingSignal, SignalRules
 from sopdesk.sop.stages import FUNNEL_TARGETS, Stage, TaskKind
 
@@ -202,6 +203,8 @@ class Playbook:
     """The files it was built from: the shipped one, then the team file if one was used."""
     document: Mapping[str, Any]
     """The merged TOML document (for `sopdesk playbook show`)."""
+    assignment: AssignmentRules = field(default_factory=AssignmentRules)
+    """Who gets a new inquiry on a team (sop/assignment.py)."""
 
     @property
     def routine_ids(self) -> frozenset[str]:
@@ -554,7 +557,17 @@ def _merge_by_id(base: list[Any], override: list[Any]) -> list[Any]:
 # Building and validating
 
 _ID = re.compile(r"^[a-z][a-z0-9_.]{0,62}$")
-_TOP = {"version", "reply", "routine", "stages", "cadence", "kpi", "signals", "negotiation"}
+_TOP = {
+    "version",
+    "reply",
+    "routine",
+    "stages",
+    "cadence",
+    "kpi",
+    "signals",
+    "negotiation",
+    "assignment",
+}
 
 
 def _build_reply(c: _Checker, node: Any) -> ReplyTargets | None:
@@ -896,6 +909,37 @@ def _build_negotiation(c: _Checker, node: Any) -> NegotiationGuide | None:
     )
 
 
+def _build_assignment(c: _Checker, node: Any) -> AssignmentRules:
+    path: Path_ = ("assignment",)
+    table = c.table(path, node, required=False)
+    if table is None:
+        return AssignmentRules()
+    c.unknown(path, table, {"mode", "rotation", "by_country", "by_product"})
+    mode = c.choice((*path, "mode"), table.get("mode", "rules"), AssignmentMode)
+    rotation = c.texts((*path, "rotation"), table.get("rotation"), required=False) or ()
+    countries: dict[str, str] = {}
+    raw_countries = c.table((*path, "by_country"), table.get("by_country"), required=False) or {}
+    for code, login in raw_countries.items():
+        if not re.fullmatch(r"[A-Za-z]{2}", code):
+            c.problem((*path, "by_country", code), _("use a two-letter ISO code such as DE"))
+            continue
+        value = c.text((*path, "by_country", code), login)
+        if value is not None:
+            countries[code.upper()] = value.strip()
+    words: list[tuple[str, str]] = []
+    raw_words = c.table((*path, "by_product"), table.get("by_product"), required=False) or {}
+    for word, login in raw_words.items():
+        value = c.text((*path, "by_product", word), login)
+        if value is not None and word.strip():
+            words.append((word.strip().lower(), value.strip()))
+    return AssignmentRules(
+        mode=mode or AssignmentMode.RULES,
+        by_country=MappingProxyType(countries),
+        by_product=tuple(words),
+        rotation=tuple(r.strip() for r in rotation),
+    )
+
+
 def build(document: Mapping[str, Any], sources: Sequence[_Source]) -> Playbook:
     """The typed playbook from a merged document; PlaybookError lists every problem found."""
     c = _Checker(document, sources)
@@ -915,6 +959,7 @@ def build(document: Mapping[str, Any], sources: Sequence[_Source]) -> Playbook:
     kpis = _build_kpis(c, document.get("kpi"))
     signals = _build_signals(c, document.get("signals"))
     negotiation = _build_negotiation(c, document.get("negotiation"))
+    assignment = _build_assignment(c, document.get("assignment"))
     if c.problems or reply is None or signals is None or negotiation is None:
         if not c.problems:  # pragma: no cover - every None above records a problem
             c.problem((), _("incomplete playbook"))
@@ -930,6 +975,7 @@ def build(document: Mapping[str, Any], sources: Sequence[_Source]) -> Playbook:
         negotiation=negotiation,
         sources=tuple(s.name for s in sources),
         document=MappingProxyType(dict(document)),
+        assignment=assignment,
     )
 
 

@@ -1,6 +1,8 @@
 """Full-text search over customers: company, names, e-mails, phones, notes and message texts.
 
-The only SQLite-specific SQL of the store lives here (FTS5, PITFALLS.md). One index row per
+The store's backend-specific search SQL lives here: SQLite's FTS5 (PITFALLS.md), and on PostgreSQL
+a plain `search_index` table with a generated `tsvector` column under a GIN index, queried with
+`to_tsquery('simple', …)` prefix terms. The layout is the same on both. One index row per
 customer document (the customer card, each contact, each inquiry, each touch's text); a query
 returns customer ids by rank. User input never reaches FTS syntax raw: it becomes quoted prefix
 terms.
@@ -19,9 +21,10 @@ so they are always among the ranked ones.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
-from peewee import Database, SqliteDatabase
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
 from sopdesk.store.db import database
 
@@ -40,6 +43,14 @@ _CONTACTS = (1 << DOC_BITS) - 1
 
 
 def create_index(db: Database) -> None:
+    if isinstance(db, PostgresqlDatabase):
+        db.execute_sql(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} (rowid BIGINT PRIMARY KEY, "
+            "customer_id INTEGER NOT NULL, doc TEXT NOT NULL, body TEXT NOT NULL, "
+            "tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED)"
+        )
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {TABLE}_tsv ON {TABLE} USING GIN (tsv)")
+        return
     db.execute_sql(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
         "customer_id UNINDEXED, doc UNINDEXED, body, "
@@ -48,7 +59,16 @@ def create_index(db: Database) -> None:
 
 
 def _available(db: Database) -> bool:
-    return isinstance(db, SqliteDatabase)
+    return isinstance(db, SqliteDatabase | PostgresqlDatabase)
+
+
+def _pg(db: Database) -> bool:
+    return isinstance(db, PostgresqlDatabase)
+
+
+def _sql(db: Database, text: str) -> str:
+    """Our `?` placeholders in the driver's style (`%s` for psycopg)."""
+    return text.replace("?", db.param) if db.param != "?" else text
 
 
 def _customer_docs(customer_id: int) -> list[tuple[int, str, str]]:
@@ -106,7 +126,7 @@ def _delete(db: Database, customer_id: int) -> None:
     base = customer_id << DOC_BITS
     top = base + (1 << DOC_BITS) - 1
     db.execute_sql(
-        f"DELETE FROM {TABLE} WHERE rowid BETWEEN ? AND ? OR rowid BETWEEN ? AND ?",
+        _sql(db, f"DELETE FROM {TABLE} WHERE rowid BETWEEN ? AND ? OR rowid BETWEEN ? AND ?"),
         (base, top, MESSAGE_BLOCK + base, MESSAGE_BLOCK + top),
     )
 
@@ -118,11 +138,16 @@ def index_customer(customer_id: int, db: Database | None = None) -> None:
         return
     _delete(db, customer_id)
     rows = _customer_docs(customer_id)
+    if _pg(db):
+        rows = [(rowid, doc, fold(body)) for rowid, doc, body in rows]
     for start in range(0, len(rows), 200):
         chunk = rows[start : start + 200]
         db.execute_sql(
-            f"INSERT INTO {TABLE} (rowid, customer_id, doc, body) VALUES "
-            + ", ".join("(?, ?, ?, ?)" for _ in chunk),
+            _sql(
+                db,
+                f"INSERT INTO {TABLE} (rowid, customer_id, doc, body) VALUES "
+                + ", ".join("(?, ?, ?, ?)" for _ in chunk),
+            ),
             tuple(v for rowid, doc, body in chunk for v in (rowid, customer_id, doc, body)),
         )
 
@@ -144,6 +169,9 @@ def rebuild(db: Database | None = None) -> None:
     """Index every customer again, in five INSERT … SELECT statements."""
     db = db or database.obj
     if not _available(db):
+        return
+    if _pg(db):
+        _rebuild_postgres(db)
         return
     db.execute_sql(f"DELETE FROM {TABLE}")
     db.execute_sql(
@@ -182,7 +210,47 @@ def rebuild(db: Database | None = None) -> None:
     )
 
 
+def _rebuild_postgres(db: Database) -> None:
+    """Every customer again, through `index_customer` (its text is folded in Python there)."""
+    from sopdesk.store.models import Customer
+
+    db.execute_sql(f"DELETE FROM {TABLE}")
+    last = 0
+    while True:
+        ids = [
+            int(c.id)
+            for c in Customer.select(Customer.id)
+            .where(Customer.id > last)
+            .order_by(Customer.id)
+            .limit(500)
+        ]
+        if not ids:
+            return
+        index_customers(ids, db)
+        last = ids[-1]
+
+
+def fold(text: str) -> str:
+    """Text without diacritics, as PostgreSQL's index holds it: "Müller" is found by "muller"
+    (SQLite's tokenizer does the same with remove_diacritics)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 _TOKEN = re.compile(r"\w[\w.@+-]*", re.UNICODE)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def ts_query(text: str, prefix: bool = True, join: str = " & ") -> str | None:
+    """What the user typed as a safe PostgreSQL tsquery: every word part a quoted (prefix) term.
+
+    Only letters, digits and underscores reach the query, so no input is tsquery syntax."""
+    parts = [p for t in _TOKEN.findall(fold(text)) for p in _WORD.findall(t)]
+    parts = list(dict.fromkeys(p for p in parts if p))[:8]
+    if not parts:
+        return None
+    suffix = ":*" if prefix else ""
+    return join.join(f"'{p}'{suffix}" for p in parts)
 
 
 def fts_query(text: str) -> str | None:
@@ -202,6 +270,17 @@ def search_customer_ids(text: str, limit: int = 50) -> list[int]:
         return []
     if not _available(db):
         return _search_like(text, limit)
+    if _pg(db):
+        tsq = ts_query(text)
+        if tsq is None:
+            return []
+        cursor = db.execute_sql(
+            f"SELECT customer_id FROM (SELECT customer_id, ts_rank(tsv, q) AS score "
+            f"FROM {TABLE}, to_tsquery('simple', %s) q WHERE tsv @@ q LIMIT %s) m "
+            "GROUP BY customer_id ORDER BY MAX(score) DESC, customer_id LIMIT %s",
+            (tsq, RANKED_MATCHES, limit),
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
     cursor = db.execute_sql(
         f"SELECT customer_id FROM (SELECT customer_id, rank AS score FROM {TABLE} "
         f"WHERE {TABLE} MATCH ? LIMIT ?) GROUP BY customer_id ORDER BY MIN(score) LIMIT ?",
@@ -219,6 +298,18 @@ def customers_with_any_word(words: list[str], limit: int = 100) -> list[int]:
         return []
     if not _available(db):
         return _search_like(terms[0], limit)
+    if _pg(db):
+        tsq = ts_query(" ".join(terms), prefix=False, join=" | ")
+        if tsq is None:
+            return []
+        cursor = db.execute_sql(
+            f"SELECT customer_id FROM (SELECT customer_id, doc, ts_rank(tsv, q) AS score "
+            f"FROM {TABLE}, to_tsquery('simple', %s) q WHERE tsv @@ q AND rowid < %s LIMIT %s) m "
+            "WHERE doc = 'customer' GROUP BY customer_id ORDER BY MAX(score) DESC, customer_id "
+            "LIMIT %s",
+            (tsq, MESSAGE_BLOCK, RANKED_MATCHES, limit),
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
     query = " OR ".join(f'"{t}"' for t in terms)
     cursor = db.execute_sql(
         f"SELECT customer_id FROM (SELECT customer_id, doc, rank AS score FROM {TABLE} "

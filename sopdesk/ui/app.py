@@ -18,7 +18,14 @@ from sopdesk.ui.screens.help import HelpScreen, collect_bindings
 from sopdesk.ui.screens.setup import SetupScreen
 from sopdesk.ui.screens.workbench import WorkbenchScreen
 
-STYLE_FILES = ("global.tcss", "workbench.tcss", "dialogs.tcss", "reports.tcss", "records.tcss")
+STYLE_FILES = (
+    "global.tcss",
+    "workbench.tcss",
+    "dialogs.tcss",
+    "reports.tcss",
+    "records.tcss",
+    "sales.tcss",
+)
 
 
 class SopDeskApp(App[None]):
@@ -60,7 +67,12 @@ class SopDeskApp(App[None]):
         if self.context.demo:
             status = f"{status} · {_('demo data')}"
         status = f"{status} · {self.context.db_label}"
-        return WorkbenchScreen(self.context.rep_zone, self.context.session.rep_id, status)
+        return WorkbenchScreen(
+            self.context.rep_zone,
+            self.context.session.rep_id,
+            status,
+            manager=self.context.session.is_manager,
+        )
 
     def _setup_done(self, result: tuple[config.RepSettings, config.CompanySettings] | None) -> None:
         old = self.context.settings

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -205,7 +206,7 @@ def test_several_processes_write_at_once_and_nothing_is_lost_or_doubled(
         ):
             chains[customer].append((before, after))
         for customer, chain in chains.items():
-            for (_, reached), (left, _) in zip(chain, chain[1:], strict=False):
+            for (_, reached), (left, _) in pairwise(chain):
                 assert left == reached, (customer, chain)
             assert Customer.get_by_id(customer).stage == chain[-1][1]
         assert _integrity_ok(target)

@@ -21,6 +21,8 @@ from sopdesk.store.db import database
 from sopdesk.store.models import Contact, Customer, Inquiry
 from tests.conftest import FROZEN_NOW, SHARED
 
+pytestmark = pytest.mark.backends
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MAIL, CSV = FIXTURES / "mail", FIXTURES / "csv"
 REAL_MAIL = SHARED / "data" / "real-mail"

@@ -46,6 +46,8 @@ from sopdesk.store.models import (
     Task,
 )
 
+pytestmark = pytest.mark.backends
+
 NOW = pendulum.datetime(2026, 11, 27, 4, 0, tz="UTC")
 ZONE = "Asia/Shanghai"
 

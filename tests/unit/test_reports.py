@@ -34,6 +34,8 @@ from sopdesk.store.models import (
     Task,
 )
 
+pytestmark = pytest.mark.backends
+
 ZONE = "Asia/Shanghai"
 NOW = pendulum.datetime(2026, 11, 27, 4, tz="UTC")
 WEEK = kpi.period_to_date(PeriodKind.WEEK, NOW, ZONE)  # Mon 23 – Fri 27 Nov in Shanghai
@@ -470,7 +472,7 @@ def test_report_funnel_daily_weekly(meeting_data, store: Path) -> None:
     assert as_json["period"]["previous"]["from"] == "2026-11-16"
 
 
-def test_report_for_one_rep_and_bad_input(meeting_data, store: Path) -> None:
+def test_report_for_one_rep_and_bad_input(meeting_data, store: Path, tmp_path: Path) -> None:
     assert _run(store, "kpi", "--rep", "anna", "--format", "json").exit_code == 0
     unknown = _run(store, "kpi", "--rep", "nobody")
     assert unknown.exit_code == 1 and "nobody" in unknown.output
@@ -480,7 +482,7 @@ def test_report_for_one_rep_and_bad_input(meeting_data, store: Path) -> None:
     assert _run(store, "kpi", "--period", "all").exit_code == 2
     assert _run(store, "kpi", "--section", "kpis").exit_code == 2  # --section needs csv
     assert _run(store, "daily", "--format", "csv", "--section", "nope").exit_code == 2
-    missing = CliRunner().invoke(main, ["--db", str(store.parent / "none.db"), "report", "kpi"])
+    missing = CliRunner().invoke(main, ["--db", str(tmp_path / "none.db"), "report", "kpi"])
     assert missing.exit_code == 1 and "no database" in missing.output
 
 

@@ -102,6 +102,13 @@ class CustomerDetailScreen(Screen[bool]):
         _binding("e", "edit", _("Edit"), "edit", _("Edit the fields (Enter saves a field)")),
         _binding("t", "focus_timeline", _("Timeline"), "timeline", _("Go to the timeline")),
         _binding(
+            "o",
+            "reassign",
+            _("Owner"),
+            "owner",
+            _("Managers: give this customer to another rep (kept on the timeline)"),
+        ),
+        _binding(
             "ctrl+r", "reload", _("Reload"), "reload", _("Reload from the database"), show=False
         ),
     ]
@@ -341,6 +348,58 @@ class CustomerDetailScreen(Screen[bool]):
 
     def _warn(self, message: str) -> None:
         self.notify(message, severity="warning", markup=False)
+
+    # --- owner (managers) --------------------------------------------------------------------
+
+    def action_reassign(self) -> None:
+        session = getattr(getattr(self.app, "context", None), "session", None)
+        if session is None or not session.is_manager:
+            self._warn(_("Only a manager can give a customer to another rep."))
+            return
+        self._pick_owner()
+
+    @work(thread=True, group="customer-owner")
+    def _pick_owner(self) -> None:
+        from sopdesk.services import reps
+
+        team = reps.list_reps()
+        self.app.call_from_thread(self._show_owner_picker, team)
+
+    def _show_owner_picker(self, team: list) -> None:
+        from sopdesk.ui.screens.pickers import Choice, FuzzyPicker
+
+        current = self.detail.owner_id if self.detail is not None else None
+        choices = [
+            Choice(
+                f"{rep.label} ({rep.login})",
+                _("owner now") if rep.rep_id == current else rep.title,
+                rep.rep_id,
+            )
+            for rep in team
+        ]
+
+        def chosen(rep_id: int | None) -> None:
+            if rep_id is not None and rep_id != current:
+                self._reassign(rep_id)
+
+        self.app.push_screen(FuzzyPicker(_("Give this customer to"), choices), chosen)
+
+    @work(thread=True, group="customer-save")
+    def _reassign(self, rep_id: int) -> None:
+        from sopdesk.services import reps
+
+        try:
+            moved = reps.reassign_customer(self.customer_id, rep_id, self.rep_id)
+        except reps.RepError as exc:
+            self.app.call_from_thread(self._warn, str(exc))
+            return
+        self.changed = True
+        self.app.call_from_thread(
+            self.notify,
+            _("Reassigned from {old} to {new}.").format(old=moved.from_name, new=moved.to_name),
+            markup=False,
+        )
+        self.app.call_from_thread(self.load)
 
     # --- contacts ---------------------------------------------------------------------------
 

@@ -121,6 +121,8 @@ class ReportsScreen(Screen):
         self.period_kind = PeriodKind.WEEK
         self.period: Period = kpi.period_to_date(self.period_kind, clock.now(), rep_zone)
         self.only_mine = False
+        self.other_rep: tuple[int, str] | None = None
+        """A manager looking at one rep's reports: (rep id, name)."""
         self.changed = False
         self.synced = False
         self.data: ReportData | None = None
@@ -154,7 +156,7 @@ class ReportsScreen(Screen):
     def reload(self) -> None:
         settings = self._settings()
         now = clock.now()
-        rep_id = self.rep_id if self.only_mine else None
+        rep_id = self._scope_rep()
         if not self.synced:
             store_data.sync_zero_effect_tasks(now, self.rep_zone, self.rep_id)
             self.synced = True
@@ -189,6 +191,8 @@ class ReportsScreen(Screen):
 
     def _update_header(self) -> None:
         scope = _("mine") if self.only_mine else _("team")
+        if self.other_rep is not None:
+            scope = safe.display(self.other_rep[1], single_line=True, limit=30)
         self.query_one("#reports-header", Static).update(
             Content.assemble(
                 (_("Reports") + "  ", "bold $accent"),
@@ -232,8 +236,39 @@ class ReportsScreen(Screen):
         self._update_header()
         self.reload()
 
+    def _scope_rep(self) -> int | None:
+        if self.other_rep is not None:
+            return self.other_rep[0]
+        return self.rep_id if self.only_mine else None
+
     def action_toggle_scope(self) -> None:
+        session = getattr(getattr(self.app, "context", None), "session", None)
+        if session is not None and session.is_manager:
+            self._next_rep()
+            return
         self.only_mine = not self.only_mine
+        self._update_header()
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="reports-scope")
+    def _next_rep(self) -> None:
+        """A manager: the team, then each rep in turn, then the team again."""
+        from sopdesk.services import reps
+
+        team = [(r.rep_id, r.label) for r in reps.list_reps()]
+        ids = [rep_id for rep_id, _name in team]
+        current = self.other_rep[0] if self.other_rep is not None else None
+        if current is None:
+            chosen = team[0] if team else None
+        elif current in ids and ids.index(current) + 1 < len(ids):
+            chosen = team[ids.index(current) + 1]
+        else:
+            chosen = None
+        self.app.call_from_thread(self._set_other_rep, chosen)
+
+    def _set_other_rep(self, chosen: tuple[int, str] | None) -> None:
+        self.other_rep = chosen
+        self.only_mine = False
         self._update_header()
         self.reload()
 
@@ -265,7 +300,7 @@ class ReportsScreen(Screen):
 
     @on(StageChosen)
     def _stage_chosen(self, event: StageChosen) -> None:
-        rep_id = self.rep_id if self.only_mine else None
+        rep_id = self._scope_rep()
         self._load_stage(event.stage, self.period, rep_id)
 
     @work(thread=True, exclusive=True, group="reports-stage")

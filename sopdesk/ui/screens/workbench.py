@@ -6,7 +6,7 @@ below 100 columns the panes become tabs: one pane fills the screen and 1–4 / T
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,6 +17,7 @@ from textual.widgets import Footer, Static
 
 from sopdesk import clock
 from sopdesk.i18n import _
+from sopdesk.ui import text as safe
 from sopdesk.ui.messages import CustomerSelected, StoreChanged
 from sopdesk.ui.widgets.customer import CustomerPane
 from sopdesk.ui.widgets.funnel import FunnelPane
@@ -91,31 +92,57 @@ class WorkbenchScreen(Screen):
             tooltip=_("Morning meeting, weekly review, funnel and KPIs"),
         ),
         Binding(
+            "t",
+            "toggle_scope",
+            _("Mine/team"),
+            id="workbench.scope",
+            tooltip=_(
+                "Only my work (and unassigned), or the whole team's; a manager steps "
+                "through each rep"
+            ),
+        ),
+        Binding(
             "c",
             "open_customers",
             _("Customers"),
             id="workbench.customers",
             tooltip=_("Open the customer sheet"),
         ),
+        Binding(
+            "P",
+            "open_products",
+            _("Products"),
+            id="workbench.products",
+            tooltip=_("The product catalogue: browse, search, edit"),
+        ),
     ]
 
-    def __init__(self, rep_zone: str, rep_id: int | None, status: str, **kwargs) -> None:
+    def __init__(
+        self, rep_zone: str, rep_id: int | None, status: str, manager: bool = False, **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.rep_zone = rep_zone
         self.rep_id = rep_id
         self.status = status
         self.active = "inbox"
+        self.manager = manager
+        self.scope_owner: int | None = None if manager else rep_id
+        """Whose work the panes show: a rep's id (theirs and unassigned) or None (the team).
+        A rep starts on their own, a manager on the team."""
+        self.scope_label = _("team") if manager else _("mine")
 
     def compose(self) -> ComposeResult:
         yield Static(id="statusbar")
         yield Static(id="tabstrip")
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield TodayPane(self.rep_zone, self.rep_id, id="today", classes="pane")
-                yield InboxPane(id="inbox", classes="pane")
+                yield self._scoped(
+                    TodayPane(self.rep_zone, self.rep_id, id="today", classes="pane")
+                )
+                yield self._scoped(InboxPane(id="inbox", classes="pane"))
             with Vertical(id="right"):
                 yield CustomerPane(self.rep_zone, id="customer", classes="pane")
-                yield FunnelPane(id="funnel", classes="pane")
+                yield self._scoped(FunnelPane(id="funnel", classes="pane"))
         yield Footer()
 
     def on_mount(self) -> None:
@@ -123,12 +150,57 @@ class WorkbenchScreen(Screen):
         self.set_interval(20, self._update_status)
         self.action_focus_pane("inbox")
 
+    def _scoped(self, pane: TodayPane | InboxPane | FunnelPane):
+        pane.owner_scope = self.scope_owner
+        return pane
+
+    def action_toggle_scope(self) -> None:
+        """A rep: mine ↔ team. A manager: team → each rep in turn → team."""
+        if not self.manager or self.rep_id is None:
+            mine = self.scope_owner is None and self.rep_id is not None
+            self.scope_owner = self.rep_id if mine else None
+            self.scope_label = _("mine") if mine else _("team")
+            self._apply_scope()
+            return
+        self._next_rep(self.scope_owner)
+
+    @work(thread=True, exclusive=True, group="workbench-scope")
+    def _next_rep(self, current: int | None) -> None:
+        from sopdesk.services import reps
+
+        team = [r for r in reps.list_reps() if not r.is_manager] or reps.list_reps()
+        ids = [r.rep_id for r in team]
+        if current in ids and ids.index(current) + 1 < len(ids):
+            chosen = team[ids.index(current) + 1]
+            self.app.call_from_thread(self._set_scope, chosen.rep_id, chosen.label)
+        elif current is None and team:
+            self.app.call_from_thread(self._set_scope, team[0].rep_id, team[0].label)
+        else:
+            self.app.call_from_thread(self._set_scope, None, _("team"))
+
+    def _set_scope(self, owner: int | None, label: str) -> None:
+        self.scope_owner = owner
+        self.scope_label = safe.display(label, single_line=True, limit=30)
+        self._apply_scope()
+
+    def _apply_scope(self) -> None:
+        for pane in (
+            self.query_one(TodayPane),
+            self.query_one(InboxPane),
+            self.query_one(FunnelPane),
+        ):
+            pane.owner_scope = self.scope_owner
+        self._update_status()
+        self.action_reload()
+        self.notify(_("Showing: {scope}").format(scope=self.scope_label), timeout=3, markup=False)
+
     def _update_status(self) -> None:
         now = clock.now().in_timezone(self.rep_zone)
         self.query_one("#statusbar", Static).update(
             Content.assemble(
                 ("sopdesk  ", "bold $accent"),
                 Content(self.status + "  "),
+                (f"[{self.scope_label}]  ", "bold"),
                 (now.format("ddd D MMM HH:mm") + f" ({self.rep_zone})", "dim"),
             )
         )
@@ -222,3 +294,8 @@ class WorkbenchScreen(Screen):
         self.query_one(InboxPane).reload()
         self.query_one(FunnelPane).reload()
         self.query_one(CustomerPane).refresh_customer()
+
+    def action_open_products(self) -> None:
+        from sopdesk.ui.screens.products import ProductsScreen
+
+        self.app.push_screen(ProductsScreen())

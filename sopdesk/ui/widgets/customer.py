@@ -53,6 +53,20 @@ class CustomerPane(VerticalScroll):
             id="customer.open",
             tooltip=_("Open this customer: every field, the timeline, stage and merge"),
         ),
+        Binding(
+            "Q",
+            "new_quote",
+            _("Quote"),
+            id="customer.quote",
+            tooltip=_("New quotation / PI for this customer"),
+        ),
+        Binding(
+            "O",
+            "orders",
+            _("Orders"),
+            id="customer.orders",
+            tooltip=_("Orders: milestones, documents, feedback"),
+        ),
     ]
 
     def __init__(self, rep_zone: str, **kwargs) -> None:
@@ -184,3 +198,21 @@ class CustomerPane(VerticalScroll):
             BackgroundScreen(self.customer_id, self.screen.rep_id),  # type: ignore[attr-defined]
             closed,
         )
+
+    def action_new_quote(self) -> None:
+        from sopdesk.ui.screens.quote_editor import QuoteEditorScreen
+
+        if self.customer_id is not None:
+            editor = QuoteEditorScreen(
+                self.rep_zone, getattr(self.screen, "rep_id", None), customer_id=self.customer_id
+            )
+            self.app.push_screen(editor, lambda changed: changed and self.refresh_customer())
+
+    def action_orders(self) -> None:
+        from sopdesk.ui.screens.orders import OrdersScreen
+
+        if self.customer_id is not None:
+            screen = OrdersScreen(
+                self.customer_id, self.rep_zone, getattr(self.screen, "rep_id", None)
+            )
+            self.app.push_screen(screen, lambda changed: changed and self.refresh_customer())

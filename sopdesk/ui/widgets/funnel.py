@@ -20,6 +20,9 @@ BAR_WIDTH = 10
 
 
 class FunnelPane(Vertical):
+    owner_scope: int | None = None
+    """Whose customers: a rep's id (theirs and unassigned ones) or None for the team."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.can_focus = True
@@ -34,7 +37,7 @@ class FunnelPane(Vertical):
 
     @work(thread=True, exclusive=True, group="funnel")
     def reload(self) -> None:
-        view = funnel_service.funnel_view()
+        view = funnel_service.funnel_view(self.owner_scope)
         self.app.call_from_thread(self.show, view)
 
     def show(self, view: FunnelView) -> None:

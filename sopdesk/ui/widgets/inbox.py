@@ -32,6 +32,8 @@ RELOAD_SECONDS = 30
 
 
 class InboxPane(Vertical):
+    owner_scope: int | None = None
+    """Whose inquiries: a rep's id (theirs and unassigned ones) or None for the team."""
     BINDINGS = [
         Binding(
             "enter,r",
@@ -46,6 +48,13 @@ class InboxPane(Vertical):
             _("New inquiry"),
             id="inbox.new",
             tooltip=_("Paste a new inquiry from the platform"),
+        ),
+        Binding(
+            "Q",
+            "new_quote",
+            _("Quote"),
+            id="inbox.quote",
+            tooltip=_("Quotation / PI prefilled from this inquiry"),
         ),
     ]
 
@@ -77,7 +86,7 @@ class InboxPane(Vertical):
 
     @work(thread=True, exclusive=True, group="inbox")
     def reload(self) -> None:
-        page = inbox_service.inbox_page(clock.now())
+        page = inbox_service.inbox_page(clock.now(), owner_id=self.owner_scope)
         self.app.call_from_thread(self.show, page)
 
     def _state_cell(self, row: InboxRow) -> Text:
@@ -252,3 +261,14 @@ class InboxPane(Vertical):
             NewInquiryScreen(screen.rep_zone, screen.rep_id),  # type: ignore[attr-defined]
             saved,
         )
+
+    def action_new_quote(self) -> None:
+        from sopdesk.ui.screens.quote_editor import QuoteEditorScreen
+
+        row = self.current()
+        if row is not None:
+            screen = self.screen
+            editor = QuoteEditorScreen(screen.rep_zone, screen.rep_id, inquiry_id=row.inquiry_id)  # type: ignore[attr-defined]
+            self.app.push_screen(
+                editor, lambda changed: changed and self.post_message(StoreChanged())
+            )

@@ -52,6 +52,8 @@ SECTION_STYLES = {
 
 
 class TodayPane(Vertical):
+    owner_scope: int | None = None
+    """Whose inquiries and follow-ups: a rep's id (theirs and unassigned) or None for the team."""
     BINDINGS = [
         Binding(
             "space,x",
@@ -131,7 +133,12 @@ class TodayPane(Vertical):
         if refresh:
             self._refreshed_at = time.monotonic()
         items = today_service.today_items(
-            clock.now(), self.rep_zone, self.rep_id, refresh, rfq_quota=self._rfq_quota()
+            clock.now(),
+            self.rep_zone,
+            self.rep_id,
+            refresh,
+            rfq_quota=self._rfq_quota(),
+            owner_id=self.owner_scope,
         )
         self.app.call_from_thread(self.show, items)
 

@@ -1,0 +1,102 @@
+"""`sopdesk pi PI-2026-0012 [--pdf out.pdf] [--xlsx out.xlsx] [--html out.html] [--force]`.
+
+Writes the Proforma Invoice in the formats asked for (the same documents as the workbench's
+export); without any, prints the PI's summary. `PI-2026-0012` is the latest revision;
+`PI-2026-0012-R2` a given one. An existing file is never overwritten without --force, and each
+file is written exactly where it is named (no symlinks followed, nothing outside its directory).
+
+Exit codes: 0 ok; 1 unknown PI, a refused output path or a failed render; 2 usage (a malformed
+PI number, an option without a file).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from sopdesk.commands.draft import _open, _settings_for
+from sopdesk.i18n import _
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"sopdesk: {message}", err=True)
+    sys.exit(1)
+
+
+def _safe(text: str) -> str:
+    from sopdesk.commands.imports import safe
+
+    return safe(text)
+
+
+@click.command("pi")
+@click.argument("number", metavar="PI-NUMBER")
+@click.option("--pdf", "pdf_path", type=click.Path(path_type=Path), help="Write the PI as PDF.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path), help="Write it as XLSX.")
+@click.option("--html", "html_path", type=click.Path(path_type=Path), help="Write it as HTML.")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.option("--db", "db_target", metavar="PATH|URL", help="Database (default: as for sopdesk).")
+@click.pass_context
+def pi(
+    ctx: click.Context,
+    number: str,
+    pdf_path: Path | None,
+    xlsx_path: Path | None,
+    html_path: Path | None,
+    force: bool,
+    db_target: str | None,
+) -> None:
+    """Write the Proforma Invoice PI-NUMBER (e.g. PI-2026-0012) as PDF, XLSX and/or HTML.
+
+    Without --pdf/--xlsx/--html, prints its summary. Bank details and the seller's address come
+    from the [bank] section of config.toml.
+    """
+    from sopdesk.services import documents, quotes
+    from sopdesk.sop import quotes as quote_rules
+
+    try:
+        quote_rules.parse_number(number)
+    except quote_rules.QuoteRuleError as exc:
+        raise click.BadParameter(str(exc), param_hint="PI-NUMBER") from None
+    target = _open(ctx, db_target)
+    settings = _settings_for(target)
+    view = quotes.find(number)
+    if view is None:
+        _fail(_("there is no {number} in {db}").format(number=_safe(number), db=_safe(target)))
+    outputs = {
+        kind: path
+        for kind, path in (("pdf", pdf_path), ("xlsx", xlsx_path), ("html", html_path))
+        if path is not None
+    }
+    doc = documents.build(view.quote_id, settings, settings.rep.timezone, view=view)
+    if not outputs:
+        _summary(doc)
+        return
+    try:
+        result = documents.export(doc, outputs, force=force)
+    except documents.DocumentError as exc:
+        _fail(_safe(str(exc)))
+    for warning in result.warnings:
+        click.echo(f"sopdesk: {_('warning')}: {_safe(warning)}", err=True)
+    for exported in result.files:
+        click.echo(
+            _("{kind}: {path}").format(kind=exported.kind.upper(), path=_safe(str(exported.path)))
+        )
+
+
+def _summary(doc) -> None:  # type: ignore[no-untyped-def]
+    click.echo(_safe(f"{doc.label}  {doc.status}  {doc.buyer.name}"))
+    click.echo(_safe(f"{doc.trade_term}  {doc.payment_terms}"))
+    for line in doc.lines:
+        click.echo(
+            _safe(
+                f"  {line.no:>2}. {line.sku:<12} {line.quantity_text:>8} {line.unit:<5} "
+                f"x {line.unit_price_text:>10} = {line.amount_text:>12}"
+            )
+        )
+    click.echo(_safe(f"  {_('Total')}: {doc.total_text}"))
+    if doc.valid_text:
+        click.echo(_("Valid until {day}").format(day=doc.valid_text))
