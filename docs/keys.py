@@ -36,7 +36,7 @@ def render() -> str:
         "# Keys",
         "",
         "Generated from the code by `python3 docs/keys.py`. Press `?` on any screen for the same list.",
-        "Remap a key by its id in `config.toml`, e.g. `[keymap]` `\"draft.copy\" = \"c\"`.",
+        'Remap a key by its id in `config.toml`, e.g. `[keymap]` `"draft.copy" = "c"`.',
         "",
     ]
     for cls in classes():
