@@ -10,6 +10,8 @@ from __future__ import annotations
 import gettext as _gettext
 import os
 
+import pendulum
+
 from sopdesk import locations
 
 DOMAIN = "sopdesk"
@@ -39,6 +41,9 @@ def install(language: str = "") -> str:
     """Choose the UI language ("" follows the environment); returns the one in use."""
     global _translations, _language
     _language = normalise(language or _from_environment())
+    # Weekday and month names on screen follow the UI language; anything the buyer reads (drafts,
+    # PIs) passes locale="en" or the template's language explicitly.
+    pendulum.set_locale("zh" if _language == "zh_CN" else "en")
     if _language == "en":
         _translations = _gettext.NullTranslations()
     else:

@@ -84,6 +84,17 @@ def init(ctx: click.Context, group: str | None, db_option: str | None) -> None:
     """
     from sopdesk.store import db
 
+    target = db_target(ctx, db_option)
+    if db.is_postgres_url(target):
+        if group is not None:
+            fail("--team shares a SQLite file; on PostgreSQL give each rep a login role instead "
+                 "(docs/team.md)", 2)  # fmt: skip
+        try:
+            db.init(target)
+        except db.DatabaseError as exc:
+            fail(str(exc))
+        click.echo("database ready on PostgreSQL")
+        return
     path = _file_db(ctx, db_option)
     if group is None:
         try:

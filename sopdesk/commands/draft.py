@@ -125,9 +125,9 @@ def templates() -> None:
             info.stage.value,
             info.channel,
             info.lang,
-            (_("yours (replaces shipped)") if info.overrides_shipped else _("yours"))
+            (_("yours (replaces built-in)") if info.overrides_shipped else _("yours"))
             if info.user
-            else _("shipped"),
+            else _("built-in"),
         )
         for info in catalogue.templates()
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from peewee import JOIN
 
+from sopdesk import labels
 from sopdesk.services.views import CustomerCard, Money, TimelineEntry
 from sopdesk.sop.stages import Direction
 from sopdesk.store.db import database
@@ -72,8 +73,8 @@ def _timeline(customer_id: int, limit: int) -> list[TimelineEntry]:
                 kind="stage",
                 direction=Direction.NONE,
                 summary=(
-                    f"{change.from_stage.value if change.from_stage else '∅'} → "
-                    f"{change.to_stage.value}"
+                    f"{labels.stage(change.from_stage) if change.from_stage else '∅'} → "
+                    f"{labels.stage(change.to_stage)}"
                 ),
                 text=change.reason,
                 by="",

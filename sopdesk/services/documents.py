@@ -172,7 +172,7 @@ class PiDocument:
 def _day_text(day: date | None) -> str:
     if day is None:
         return ""
-    return pendulum.date(day.year, day.month, day.day).format("D MMM YYYY")
+    return pendulum.date(day.year, day.month, day.day).format("D MMM YYYY", locale="en")
 
 
 def _photo(value: str) -> tuple[str, str]:

@@ -233,7 +233,7 @@ def _confirm_by(today: date, valid_until: date | None) -> str:
     chosen = friday
     if valid_until is not None and today <= valid_until < friday:
         chosen = pendulum.date(valid_until.year, valid_until.month, valid_until.day)
-    return chosen.format("ddd D MMM")
+    return chosen.format("ddd D MMM", locale="en")  # buyer-facing: English
 
 
 def _quote(

@@ -20,7 +20,7 @@ import pendulum
 from peewee import JOIN
 
 from sopdesk.i18n import _
-from sopdesk.services import playbook_tasks
+from sopdesk.services import playbook_tasks, sales_tasks
 from sopdesk.services.routine_notes import routine_notes
 from sopdesk.services.scope import owned_by
 from sopdesk.services.views import TodayItem
@@ -222,12 +222,14 @@ def today_items(
     refresh: bool = True,
     rfq_quota: int = 20,
     owner_id: int | None = None,
+    settings: object = None,
 ) -> list[TodayItem]:
     """The queue, in order. With `refresh`, the cadence engine runs first (idempotent).
 
     `owner_id`: only that rep's (and unassigned) inquiries and follow-ups; None: the team's."""
     if refresh:
         playbook_tasks.refresh(now, rep_zone, rep_id)
+        sales_tasks.refresh(now, rep_zone, rep_id, settings)
     day = local_day(now, rep_zone)
     start, end = _day_bounds(now, rep_zone)
     with database.connection_context():

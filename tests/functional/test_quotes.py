@@ -158,3 +158,34 @@ async def test_orders_screen_shows_milestones_and_documents(demo_app) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert screen.view.latest_production_update is not None
+
+
+async def test_open_a_sent_quote_and_save_a_revision(demo_app) -> None:
+    from sopdesk.store.models import Quote
+
+    with db.database.connection_context():
+        sent = Quote.select().where(Quote.status == QuoteStatus.SENT).first()
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        demo_app.screen.show_customer(sent.customer_id)
+        await settle(pilot)
+        await pilot.press("Q")
+        await settle(pilot)
+        editor = demo_app.screen
+        assert isinstance(editor, QuoteEditorScreen)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, FuzzyPicker)
+        label = quotes.get(sent.id).label
+        await pilot.press(*label, "enter")
+        await settle(pilot)
+        assert editor.view is not None and editor.view.quote_id == sent.id
+        lead = editor.query_one("#quote-lead")
+        lead.value = "30 days after deposit"
+        await settle(pilot)
+        assert editor.dirty
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert editor.view.label == f"{label}-R2" and editor.view.status is QuoteStatus.DRAFT
+        assert editor.view.lead_time == "30 days after deposit"
+        assert quotes.get(sent.id).status is QuoteStatus.SUPERSEDED

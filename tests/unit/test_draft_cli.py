@@ -90,10 +90,10 @@ def test_templates_lists_shipped_and_own(isolated_home: Path) -> None:
     result = run("templates")
     assert result.exit_code == 0
     rows = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
-    assert "shipped" in rows["first_reply_email"]
+    assert "built-in" in rows["first_reply_email"]
     assert (
         "Mine" in rows["first_reply_chat"]
-        and "yours (replaces shipped)" in rows["first_reply_chat"]
+        and "yours (replaces built-in)" in rows["first_reply_chat"]
     )
     assert "broken" not in rows
     assert "broken.j2:1: the file must start with a header comment" in result.stderr

@@ -99,7 +99,7 @@ class OrdersScreen(Screen[bool]):
             with Vertical(id="orders-left"):
                 table = SopTable(id="orders-table")
                 for label, key, width in (
-                    (_("Order"), "number", 14),
+                    (_("Order no."), "number", 14),
                     (_("Status"), "status", 16),
                     (_("Total"), "total", 16),
                     (_("Next"), "next", 18),

@@ -6,7 +6,8 @@ Opened with `Q` on the customer pane (a new quote for that customer) or in the i
 prefilled from the inquiry), or on an existing quote. Keys: in the lines table `a` adds a
 product (fuzzy picker), Enter edits the line, `x` removes it; anywhere ctrl+s saves (a sent quote
 is saved as a new revision), ctrl+o exports the PI, ctrl+t marks it sent, ctrl+g records the
-buyer's acceptance; Esc goes back (asking first when there are unsaved changes).
+buyer's acceptance, ctrl+l opens another quotation of the customer (to revise, send or export
+it); Esc goes back (asking first when there are unsaved changes).
 """
 
 from __future__ import annotations
@@ -90,6 +91,14 @@ class QuoteEditorScreen(Screen[bool]):
             _("Mark sent"),
             "send",
             _("Record that the quote went out"),
+            priority=True,
+        ),
+        _binding(
+            "ctrl+l",
+            "open_quote",
+            _("Open quote"),
+            "open",
+            _("Open another quotation of this customer (revise, send, export)"),
             priority=True,
         ),
         _binding(
@@ -564,6 +573,43 @@ class QuoteEditorScreen(Screen[bool]):
             text = _("Accepted: create the order with O on the customer pane.")
         self._message(text)
         self.notify(text, markup=False, timeout=4)
+
+    # --- another quote of the customer ------------------------------------------------------
+
+    def action_open_quote(self) -> None:
+        if self.customer_id is not None:
+            self.list_quotes(self.customer_id)
+
+    @work(thread=True, exclusive=True, group="quote-list")
+    def list_quotes(self, customer_id: int) -> None:
+        found = quotes.for_customer(customer_id)
+        choices = [
+            Choice(
+                f"{q.label}  {quote_status(q.status.value)}",
+                money.format_money(q.total, q.currency)
+                + (f" · {q.valid_until.isoformat()}" if q.valid_until else ""),
+                q.quote_id,
+            )
+            for q in found
+        ]
+        self.app.call_from_thread(self._open_quote_picker, choices)
+
+    def _open_quote_picker(self, choices: list[Choice[int]]) -> None:
+        if not choices:
+            self._message(_("This customer has no saved quotation yet."))
+            return
+
+        def picked(quote_id: int | None) -> None:
+            if quote_id is None:
+                return
+            if self.dirty:
+                self._message(_("Save or undo the changes first (ctrl+s)."), True)
+                return
+            self.quote_id = quote_id
+            self.view = None
+            self.load()
+
+        self.app.push_screen(FuzzyPicker(_("Open which quotation?"), choices), picked)
 
     # --- export ------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -290,10 +291,15 @@ class WorkbenchScreen(Screen):
 
     @on(StoreChanged)
     def action_reload(self) -> None:
-        self.query_one(TodayPane).reload()
-        self.query_one(InboxPane).reload()
-        self.query_one(FunnelPane).reload()
-        self.query_one(CustomerPane).refresh_customer()
+        try:
+            today, inbox = self.query_one(TodayPane), self.query_one(InboxPane)
+            funnel, customer = self.query_one(FunnelPane), self.query_one(CustomerPane)
+        except NoMatches:  # a live-refresh tick while the screen is being built or torn down
+            return
+        today.reload()
+        inbox.reload()
+        funnel.reload()
+        customer.refresh_customer()
 
     def action_open_products(self) -> None:
         from sopdesk.ui.screens.products import ProductsScreen

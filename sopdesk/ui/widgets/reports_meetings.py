@@ -147,7 +147,7 @@ class WeeklyView(_Sections):
         yield _heading(_("Orders won"))
         won = SopTable(id="weekly-won")
         for key, title in (
-            ("number", _("Order")),
+            ("number", _("Order no.")),
             ("customer", _("Customer")),
             ("total", _("Total")),
             ("date", _("Date")),

@@ -139,6 +139,7 @@ class TodayPane(Vertical):
             refresh,
             rfq_quota=self._rfq_quota(),
             owner_id=self.owner_scope,
+            settings=getattr(getattr(self.app, "context", None), "settings", None),
         )
         self.app.call_from_thread(self.show, items)
 
