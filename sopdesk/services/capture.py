@@ -363,14 +363,16 @@ class _Assigner:
             self._team = ids, reps or list(ids)  # a team of managers only: everyone takes turns
         return self._team
 
-    def _last_in_rotation(self, ids: dict[str, int]) -> str | None:
+    def _last_in_rotation(self, ids: dict[str, int], rotation: list[str]) -> str | None:
+        """Who got the newest inquiry among those taking turns (one indexed probe)."""
         if not self._last_known:
             logins = {v: k for k, v in ids.items()}
+            turns = [ids[login] for login in rotation if login in ids]
             row = first_row(
                 Inquiry.select(Inquiry.owner)
-                .where(Inquiry.owner.is_null(False))
+                .where(Inquiry.owner.in_(turns))
                 .order_by(Inquiry.id.desc())
-            )
+            ) if turns else None  # fmt: skip
             self._last = logins.get(int(row[0])) if row is not None else None
             self._last_known = True
         return self._last
@@ -387,18 +389,21 @@ class _Assigner:
             owner = Customer.select(Customer.owner).where(customer_pk == customer_id).scalar()
             buyer_owner = logins.get(int(owner)) if owner is not None else None
         text = " ".join((item.extra.get("products", ""), item.subject, item.message))
+        rules = effective().assignment
+        rotation = list(rules.rotation or default_rotation)
         chosen: Assignment = assign(
-            effective().assignment,
+            rules,
             buyer_owner=buyer_owner,
             country=item.country,
             text=text,
             reps=list(ids),
-            last_in_rotation=self._last_in_rotation(ids),
+            last_in_rotation=self._last_in_rotation(ids, rotation),
             default_rotation=default_rotation,
         )
         if chosen.login is None:
             return None
-        self._last = chosen.login
+        if chosen.login in rotation:
+            self._last = chosen.login
         return ids[chosen.login]
 
 

@@ -247,3 +247,23 @@ async def test_the_table_slides_its_window_instead_of_growing(tmp_path) -> None:
         await settle(pilot)
         first = table.get_row_at(0)[0].plain
         assert first < screen.rows[-1].code and table.row_count <= WINDOW
+
+
+async def test_stale_deals_are_flagged_in_the_sheet(demo_app) -> None:
+    from sopdesk import clock
+    from sopdesk.services import stale_deals
+
+    stale = stale_deals.stale_customer_ids(clock.now(), list(range(1, 60)))
+    assert stale, "the demo has stale deals"
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        screen = demo_app.screen
+        table = screen.query_one("#customers-table")
+        flagged = {
+            row.customer_id
+            for i, row in enumerate(screen.rows)
+            if "stale" in table.get_row_at(i)[6].plain
+        }
+        assert flagged == stale & {row.customer_id for row in screen.rows}

@@ -289,3 +289,9 @@ def test_a_cron_import_with_assign_follows_the_rule(
     with db.database.connection_context():
         owners = dict(Inquiry.select(Inquiry.message_id, Inquiry.owner).tuples())
     assert owners == {"m1@lights.de": team["bob"], "m2@lights.de": team["boss"]}
+
+
+def test_work_typed_in_by_a_manager_does_not_reset_the_turns(team: dict[str, int]) -> None:
+    assert _owner(capture(_inquiry("a@one.com")).inquiry_id) == team["ann"]
+    capture(_inquiry("m@manager.com"), owner_id=team["boss"])
+    assert _owner(capture(_inquiry("b@two.com")).inquiry_id) == team["bob"]

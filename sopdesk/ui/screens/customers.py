@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from sopdesk import clock, labels
 from sopdesk.i18n import _
-from sopdesk.services import records
+from sopdesk.services import records, stale_deals
 from sopdesk.services.records import (
     Cursor,
     CustomerFilter,
@@ -49,7 +49,7 @@ COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("local", _("Local"), 9),
     (SortKey.SOURCE.value, _("Source"), 12),
     (SortKey.FIRST_CONTACT.value, _("First contact"), 10),
-    (SortKey.STAGE.value, _("Stage"), 11),
+    (SortKey.STAGE.value, _("Stage"), 16),
     (SortKey.LATEST.value, _("Latest follow-up"), 30),
     (SortKey.NEXT.value, _("Next follow-up"), 22),
     (SortKey.VALUE.value, _("Expected value"), 14),
@@ -82,6 +82,13 @@ class CustomersScreen(Screen[None]):
             "o", "overdue", _("Overdue"), "overdue", _("Only follow-ups overdue (again: all)")
         ),
         _binding("x", "clear", _("Clear"), "clear", _("Clear the filter and the search")),
+        _binding(
+            "i",
+            "import_sheet",
+            _("Import"),
+            "import",
+            _("Import a .csv or .xlsx sheet, with a preview"),
+        ),
         _binding("enter", "open", _("Open"), "open", _("Open the customer"), show=False),
         _binding(
             "ctrl+r", "reload", _("Reload"), "reload", _("Reload from the database"), show=False
@@ -93,6 +100,8 @@ class CustomersScreen(Screen[None]):
         self.rep_zone = rep_zone
         self.rep_id = rep_id
         self.filter = CustomerFilter()
+        self.stale: set[int] = set()
+        """Customers flagged stale (the Pipedrive "rotting" idea, thresholds per stage)."""
         self.sort = Sort()
         self.chunks: list[_Chunk] = []
         self.earlier: list[Cursor | None] = []
@@ -185,7 +194,13 @@ class CustomersScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="customers-load")
     def load_first(self, flt: CustomerFilter, sort: Sort) -> None:
         window, total = records.first_window(flt, sort, CHUNK)
+        self._mark_stale(window)
         self.app.call_from_thread(self._first_loaded, flt, sort, window, total)
+
+    def _mark_stale(self, window: CustomerWindow) -> None:
+        """In the worker: which rows of this window sit in their stage too long (playbook)."""
+        ids = [row.customer_id for row in window.rows]
+        self.stale |= stale_deals.stale_customer_ids(clock.now(), ids)
 
     def _first_loaded(
         self, flt: CustomerFilter, sort: Sort, window: CustomerWindow, total: int
@@ -202,6 +217,7 @@ class CustomersScreen(Screen[None]):
         self, flt: CustomerFilter, sort: Sort, after: Cursor | None, forward: bool
     ) -> None:
         window = records.customer_window(flt, sort, after, CHUNK)
+        self._mark_stale(window)
         self.app.call_from_thread(self._chunk_loaded, flt, sort, after, window, forward)
 
     def _chunk_loaded(
@@ -278,7 +294,9 @@ class CustomersScreen(Screen[None]):
             local_cell,
             Text(labels.channel(row.source)),
             Text(self._when(row.first_contact_at)),
-            Text(labels.stage(row.stage)),
+            Text(f"{labels.stage(row.stage)} · {_('stale')}", style="bold yellow")
+            if row.customer_id in self.stale
+            else Text(labels.stage(row.stage)),
             safe.cell(row.latest_follow_up, 80),
             safe.cell(follow, 60, style="bold red" if overdue else ""),
             value,
@@ -362,6 +380,16 @@ class CustomersScreen(Screen[None]):
 
     def action_overdue(self) -> None:
         self.set_filter(replace(self.filter, overdue=not self.filter.overdue))
+
+    def action_import_sheet(self) -> None:
+        from sopdesk.ui.screens.import_sheet import ImportSheetScreen
+
+        def done(imported: bool | None) -> None:
+            if imported:
+                self.notify(_("Sheet imported"), markup=False, timeout=4)
+                self.reload()
+
+        self.app.push_screen(ImportSheetScreen(self.rep_zone, self.rep_id), done)
 
     def action_clear(self) -> None:
         self.query_one("#customers-search", Input).value = ""
