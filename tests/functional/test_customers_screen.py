@@ -267,3 +267,42 @@ async def test_stale_deals_are_flagged_in_the_sheet(demo_app) -> None:
             if "stale" in table.get_row_at(i)[6].plain
         }
         assert flagged == stale & {row.customer_id for row in screen.rows}
+
+
+async def test_contacts_can_be_edited_and_the_primary_one_chosen(demo_app) -> None:
+    from sopdesk.store import db as store_db
+    from sopdesk.store.models import Contact
+
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")  # C-00001 has two contacts
+        await settle(pilot)
+        customer_id = demo_app.screen.customer_id
+        await pilot.press("C")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert type(screen).__name__ == "ContactsScreen" and len(screen.contacts) >= 2
+        second = screen.contacts[1]
+        await pilot.press("j", "p")
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen.query_one("#contact-role").value = "Head of Purchasing"
+        screen.query_one("#contact-email").value = "not-an-email"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "e-mail" in str(screen.query_one("#contacts-error").render()).lower()
+        screen.query_one("#contact-email").value = second.email
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert str(screen.query_one("#contacts-error").render()) == ""
+        assert screen.editing is None
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(demo_app.screen).__name__ == "CustomerDetailScreen"
+        with store_db.database.connection_context():
+            primary = Contact.get(Contact.customer == customer_id, Contact.is_primary)
+            assert primary.id == second.contact_id
+            assert primary.role == "Head of Purchasing"

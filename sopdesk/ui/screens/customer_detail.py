@@ -99,6 +99,13 @@ class CustomerDetailScreen(Screen[bool]):
             "d", "duplicates", _("Duplicates"), "duplicates", _("Find duplicates and merge one")
         ),
         _binding("a", "add_contact", _("Contact"), "contact", _("Add a contact")),
+        _binding(
+            "C",
+            "contacts",
+            _("Contacts"),
+            "contacts",
+            _("Edit the contacts, choose the primary one"),
+        ),
         _binding("e", "edit", _("Edit"), "edit", _("Edit the fields (Enter saves a field)")),
         _binding("t", "focus_timeline", _("Timeline"), "timeline", _("Go to the timeline")),
         _binding(
@@ -402,6 +409,17 @@ class CustomerDetailScreen(Screen[bool]):
         self.app.call_from_thread(self.load)
 
     # --- contacts ---------------------------------------------------------------------------
+
+    def action_contacts(self) -> None:
+        if self.detail is None:
+            return
+        from sopdesk.ui.screens.contacts import ContactsScreen
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.load()
+
+        self.app.push_screen(ContactsScreen(self.customer_id, self.detail.contacts), closed)
 
     def action_add_contact(self) -> None:
         self.query_one("#contact-new").display = True
