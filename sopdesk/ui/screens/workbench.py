@@ -116,6 +116,13 @@ class WorkbenchScreen(Screen):
             id="workbench.products",
             tooltip=_("The product catalogue: browse, search, edit"),
         ),
+        Binding(
+            "L",
+            "open_library",
+            _("Library"),
+            id="workbench.library",
+            tooltip=_("Company library and FAQ answers"),
+        ),
     ]
 
     def __init__(
@@ -305,3 +312,8 @@ class WorkbenchScreen(Screen):
         from sopdesk.ui.screens.products import ProductsScreen
 
         self.app.push_screen(ProductsScreen())
+
+    def action_open_library(self) -> None:
+        from sopdesk.ui.screens.library import LibraryScreen
+
+        self.app.push_screen(LibraryScreen())

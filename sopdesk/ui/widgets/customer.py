@@ -67,6 +67,13 @@ class CustomerPane(VerticalScroll):
             id="customer.orders",
             tooltip=_("Orders: milestones, documents, feedback"),
         ),
+        Binding(
+            "S",
+            "samples",
+            _("Samples"),
+            id="customer.samples",
+            tooltip=_("Samples: record, sent, delivered, feedback"),
+        ),
     ]
 
     def __init__(self, rep_zone: str, **kwargs) -> None:
@@ -213,6 +220,15 @@ class CustomerPane(VerticalScroll):
 
         if self.customer_id is not None:
             screen = OrdersScreen(
+                self.customer_id, self.rep_zone, getattr(self.screen, "rep_id", None)
+            )
+            self.app.push_screen(screen, lambda changed: changed and self.refresh_customer())
+
+    def action_samples(self) -> None:
+        from sopdesk.ui.screens.samples import SamplesScreen
+
+        if self.customer_id is not None:
+            screen = SamplesScreen(
                 self.customer_id, self.rep_zone, getattr(self.screen, "rep_id", None)
             )
             self.app.push_screen(screen, lambda changed: changed and self.refresh_customer())
