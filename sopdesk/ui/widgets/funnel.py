@@ -46,8 +46,7 @@ class FunnelPane(Vertical):
         names = {s.stage: labels.stage(s.stage) for s in view.steps}
         name_width = max(cell_len(n) for n in names.values()) + 1
         header = (
-            # No-break spaces: a Static drops the leading spaces of its first line.
-            f"{chr(0xA0) * name_width}{pad(_('now'), 4, right=True)}  {pad('', BAR_WIDTH)} "
+            f"{pad(_('Stage'), name_width)}{pad(_('now'), 4, right=True)}  {pad('', BAR_WIDTH)} "
             f"{_('next / target')}\n"
         )
         parts: list[Content | str | tuple[str, str]] = [(header, "dim")]
