@@ -730,21 +730,7 @@ def refresh_reminders(
             .order_by(Order.ordered_at.desc())
             .limit(BATCH)
         ]
-        from sopdesk.store.models import Task
-
-        prefix = f"{sales_tasks.RULE_ORDER_STEP}|o"
-        for task in (
-            Task.select(Task.rule_key)
-            .where(
-                Task.rule_key.startswith(prefix),
-                Task.done_at.is_null(),
-                Task.skipped_reason.is_null(),
-            )
-            .limit(BATCH)
-        ):
-            subject = str(task.rule_key).split("|")[1]
-            if subject[1:].isdigit():
-                under_way.append(int(subject[1:]))
+        under_way.extend(sales_tasks.open_subject_ids(sales_tasks.RULE_ORDER_STEP, "o", BATCH))
         repeat = [
             row.customer_id
             for row in Order.select(Order.customer)

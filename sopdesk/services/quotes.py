@@ -822,7 +822,6 @@ def refresh_reminders(
     now: pendulum.DateTime, rep_zone: str, rep_id: int | None = None
 ) -> tuple[int, int]:
     """Every sent quote (newest first, bounded) and every open expiry reminder: in step."""
-    prefix = f"{sales_tasks.RULE_QUOTE_EXPIRY}|q"
     created = closed = 0
     with database.connection_context(), database.atomic():
         ids = {
@@ -832,20 +831,7 @@ def refresh_reminders(
             .order_by(Quote.sent_at.desc())
             .limit(REMINDER_BATCH)
         }
-        from sopdesk.store.models import Task
-
-        for task in (
-            Task.select(Task.rule_key)
-            .where(
-                Task.rule_key.startswith(prefix),
-                Task.done_at.is_null(),
-                Task.skipped_reason.is_null(),
-            )
-            .limit(REMINDER_BATCH)
-        ):
-            subject = str(task.rule_key).split("|")[1]
-            if subject[1:].isdigit():
-                ids.add(int(subject[1:]))
+        ids.update(sales_tasks.open_subject_ids(sales_tasks.RULE_QUOTE_EXPIRY, "q", REMINDER_BATCH))
         for quote_id in sorted(ids):
             made, shut = _sync_expiry(quote_id, now, rep_zone, rep_id)
             created += made

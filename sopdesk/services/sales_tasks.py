@@ -159,6 +159,29 @@ class RefreshResult:
     closed: int
 
 
+def open_subject_ids(rule_id: str, letter: str, limit: int) -> list[int]:
+    """Ids of the subjects ("q12", "o7" → 12, 7) that still have open tasks of `rule_id`, so a
+    refresh also revisits reminders whose record left its own bounded window. Call inside a
+    connection."""
+    from sopdesk.store.models import Task
+
+    prefix = f"{rule_id}{KEY_SEPARATOR}{letter}"
+    ids: list[int] = []
+    for task in (
+        Task.select(Task.rule_key)
+        .where(
+            Task.rule_key.startswith(prefix),
+            Task.done_at.is_null(),
+            Task.skipped_reason.is_null(),
+        )
+        .limit(limit)
+    ):
+        subject = str(task.rule_key).split(KEY_SEPARATOR)[1]
+        if subject[1:].isdigit():
+            ids.append(int(subject[1:]))
+    return ids
+
+
 def refresh(
     now: pendulum.DateTime, rep_zone: str, rep_id: int | None = None, settings: object = None
 ) -> RefreshResult:
