@@ -22,7 +22,7 @@ database = DatabaseProxy()
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
-    "busy_timeout": 5000,
+    "busy_timeout": 30000,  # a big cron import may hold the write lock a while: wait, do not fail
     "foreign_keys": 1,
     "synchronous": "normal",
     "cache_size": -16000,

@@ -58,7 +58,7 @@ def test_sqlite_pragmas(store: Path) -> None:
     with db.database.connection_context():
         assert db.database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db.database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert db.database.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 5000
+        assert db.database.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 30000
 
 
 def test_unanswered_named_query(store: Path, frozen_clock: pendulum.DateTime) -> None:
