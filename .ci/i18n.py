@@ -116,6 +116,7 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "extract":
         extract()
+        compile_mo()  # the .po header changes on every extract: keep the .mo in step
     elif command == "compile":
         compile_mo()
     elif command == "missing":
