@@ -5,7 +5,9 @@
     python3 .ci/i18n.py compile   # build sopdesk.mo from sopdesk.po
     python3 .ci/i18n.py missing   # list strings without a translation
 
-Strings are found by babel in `_()`, `N_()` and `ngettext()` calls under sopdesk/.
+Strings are found by babel in `_()`, `N_()`, `ngettext()`, `pgettext()`, `npgettext()` and `NP_()`
+calls under sopdesk/ (the first argument of the last three is the msgctxt: one English word, two
+meanings).
 """
 
 from __future__ import annotations
@@ -25,7 +27,14 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "sopdesk"
 PO = PACKAGE / "locale" / "zh_CN" / "LC_MESSAGES" / "sopdesk.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "NP_": ((1, "c"), 2),
+}
 
 
 def template() -> Catalog:
@@ -101,7 +110,7 @@ def missing() -> list[str]:
     for message in wanted:
         if not message.id:
             continue
-        have = catalog.get(message.id)
+        have = catalog.get(message.id, context=message.context)
         if (
             have is None
             or not have.string

@@ -1,5 +1,8 @@
 """A deterministic database at scale: 20,000 customers, 100,000 inquiries, 200,000 activities.
 
+About 15% of the customers are Chinese companies (Chinese company and contact names, most of their
+messages in Chinese) and a fifth of the other customers' touches are notes in Chinese.
+
 The same seed gives the same rows, so timings from different machines compare the same data. Rows
 go in with bulk inserts (`insert_many` in batches, one transaction per table), then the search index
 is rebuilt once. Other benchmarks reuse it:
@@ -90,6 +93,32 @@ PHRASES = (
     "They want a factory video and the test report for the driver.",
 )  # fmt: skip
 PORTS = ("Hamburg", "Rotterdam", "Jebel Ali", "Santos", "Lagos", "Los Angeles", "Felixstowe")
+# Chinese customers and texts (docs/performance.md measures CJK search on them), drawn from a random
+# stream of their own so every other value is the same as without them.
+CHINESE_CUSTOMERS = 0.15
+"""Share of customers with a Chinese company and contact names (their messages mostly Chinese)."""
+CN_CITIES = ("深圳", "广州", "东莞", "中山", "宁波", "义乌", "上海", "杭州", "苏州", "厦门")
+CN_CORES = ("华强", "光明", "飞利", "中光", "恒通", "金源", "佳美", "鸿达", "新世纪", "万家")
+CN_TRADES = ("电子", "照明", "光电", "科技", "贸易", "实业", "灯饰", "LED照明")
+CN_SURNAMES = ("张", "王", "李", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙")
+CN_GIVEN = ("伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "丽", "涛")
+CN_PRODUCTS = (
+    "LED工矿灯150W",
+    "LED面板灯600x600",
+    "太阳能路灯100W",
+    "LED投光灯200W",
+    "LED灯带5050",
+)
+CN_PHRASES = (
+    "请报{product}的最好价格，数量{qty}个。",
+    "能否在下个月底前发货到{port}？",
+    "我们需要CE和RoHS证书，下单前请提供。",
+    "{product}的最小起订量和交货期是多少？",
+    "已发形式发票，{qty}个，FOB宁波，有效期15天。",
+    "客户要样品，运费到付，用DHL账号。",
+    "打电话给买家：他们在价格上和另外两家供应商比较。",
+    "在微信上跟进报价，还没有回复。",
+)  # fmt: skip
 STAGE_WEIGHTS = (
     (Stage.LEAD, 40), (Stage.INTENT, 22), (Stage.NEGOTIATION, 12), (Stage.ORDER, 6),
     (Stage.LOYAL, 4), (Stage.LOST, 10), (Stage.DORMANT, 6),
@@ -132,6 +161,43 @@ def _sentence(rng: random.Random) -> str:
         product=rng.choice(PRODUCTS),
         port=rng.choice(PORTS),
     )
+
+
+def _chinese_name(cn: random.Random) -> str:
+    given = "".join(cn.choice(CN_GIVEN) for _ in range(cn.randint(1, 2)))
+    return cn.choice(CN_SURNAMES) + given
+
+
+def _chinese_text(cn: random.Random, sentences: int) -> str:
+    return "".join(
+        cn.choice(CN_PHRASES).format(
+            qty=cn.choice((200, 500, 1000, 2000, 5000)),
+            product=cn.choice(CN_PRODUCTS),
+            port=cn.choice(PORTS),
+        )
+        for _ in range(sentences)
+    )
+
+
+def _in_chinese(
+    rows: Iterator[dict], cn: random.Random, chinese: set[int], share: float = 0.0
+) -> Iterator[dict]:
+    """Chinese customers (a new one is added to `chinese`), their contacts and most of their
+    messages in Chinese; other customers' messages with probability `share` (reps' own notes)."""
+    for row in rows:
+        if "number" in row:
+            if cn.random() < CHINESE_CUSTOMERS:
+                chinese.add(row["number"])
+                city, core, trade = cn.choice(CN_CITIES), cn.choice(CN_CORES), cn.choice(CN_TRADES)
+                row["company"] = f"{city}市{core}{trade}有限公司" if row["company"] else ""
+                row["name"] = _chinese_name(cn)
+        elif "role" in row:
+            if row["customer"] in chinese:
+                row["name"] = _chinese_name(cn)
+        elif cn.random() < (0.8 if row["customer"] in chinese else share):
+            key = "body" if "body" in row else "text"
+            row[key] = _chinese_text(cn, cn.randint(1, 3))
+        yield row
 
 
 def _company(rng: random.Random, index: int) -> str:
@@ -295,12 +361,14 @@ def generate(
                 for i in range(1, 6)
             ]
         plans: list[tuple[Stage, pendulum.DateTime]] = []
-        _insert(Customer, _customer_rows(rng, customers, reps, plans))
-        _insert(Contact, _contact_rows(rng, customers))
+        cn, chinese = random.Random(seed + 1000), set[int]()
+        _insert(Customer, _in_chinese(_customer_rows(rng, customers, reps, plans), cn, chinese))
+        _insert(Contact, _in_chinese(_contact_rows(rng, customers), cn, chinese))
         _insert(StageChange, _stage_rows(plans, reps))
-        _insert(Inquiry, _inquiry_rows(rng, inquiries, customers))
+        _insert(Inquiry, _in_chinese(_inquiry_rows(rng, inquiries, customers), cn, chinese))
         last_at: dict[int, str] = {}
-        _insert(Activity, _activity_rows(rng, activities, customers, reps, last_at))
+        touches = _activity_rows(rng, activities, customers, reps, last_at)
+        _insert(Activity, _in_chinese(touches, cn, chinese, share=0.2))
         with database.atomic():
             for customer_id, stamp in last_at.items():
                 Customer.update(last_activity_at=stamp).where(Customer.id == customer_id).execute()

@@ -2,7 +2,9 @@
 
 The language comes from the config (`rep.language`) or, when empty, from LANGUAGE/LC_ALL/LC_MESSAGES/
 LANG as gettext reads them. `_()` translates at call time, so `install()` may switch language
-after import; `N_()` marks a string for extraction without translating it yet.
+after import; `N_()` marks a string for extraction without translating it yet. A word that means
+two things in English ("sent" a touch, "sent" a quote) takes a context: `pgettext("quote status",
+"sent")`, so each meaning has its own Chinese.
 """
 
 from __future__ import annotations
@@ -53,6 +55,14 @@ def install(language: str = "") -> str:
     return _language
 
 
+def install_translations(translations: _gettext.NullTranslations, language: str) -> None:
+    """Use `translations` as they are (tests install a fake catalogue that marks every string it
+    translates, to show a message goes through gettext without a compiled Chinese catalogue)."""
+    global _translations, _language
+    _translations = translations
+    _language = language
+
+
 def current() -> str:
     return _language
 
@@ -65,5 +75,19 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    return _translations.pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return _translations.npgettext(context, singular, plural, n)
+
+
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    return message
+
+
+def NP_(context: str, message: str) -> str:  # noqa: N802 - like N_, with a context
+    """Mark `message` in `context` for extraction; translate it later with
+    `pgettext(context, message)`."""
     return message

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sopdesk.i18n import N_, _
-from sopdesk.sop.sla import ReplyState
+from sopdesk.sop.sla import DUE_LIMIT, FRESH_LIMIT, ReplyState
 from sopdesk.sop.stages import ActivityKind, BuyerType, Channel, LostReason, Potential, Stage
 
 STAGE = {
@@ -37,11 +39,12 @@ CHANNEL_SHORT = {
 }
 """Short forms for narrow columns; the full name is in the customer pane and the help."""
 REPLY_STATE = {
-    ReplyState.FRESH: N_("≤ 5 min"),
-    ReplyState.DUE: N_("≤ 1 h"),
+    ReplyState.FRESH: N_("≤ {limit}"),
+    ReplyState.DUE: N_("≤ {limit}"),
     ReplyState.LATE: N_("late"),
     ReplyState.ANSWERED: N_("answered"),
 }
+"""`{limit}`: the playbook's reply target the state is within (`reply_limit`)."""
 BUYER_TYPE = {
     BuyerType.UNKNOWN: N_("unknown"),
     BuyerType.END_USER: N_("end user"),
@@ -84,8 +87,23 @@ def channel_short(value: Channel) -> str:
     return _(CHANNEL_SHORT[value])
 
 
-def reply_state(value: ReplyState) -> str:
-    return _(REPLY_STATE[value])
+def reply_state(
+    value: ReplyState, fresh: timedelta = FRESH_LIMIT, due: timedelta = DUE_LIMIT
+) -> str:
+    """The state's word with the playbook's reply clock (`fresh`, `due`): "≤ 5 min", "≤ 1 h"…"""
+    limit = fresh if value is ReplyState.FRESH else due
+    return _(REPLY_STATE[value]).format(limit=reply_limit(limit))
+
+
+def reply_limit(limit: timedelta) -> str:
+    """A reply target as people say it: "5 min", "1 h", "1 h 30 min"."""
+    minutes = max(int(limit.total_seconds() // 60), 0)
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return _("{minutes} min").format(minutes=rest)
+    if not rest:
+        return _("{hours} h").format(hours=hours)
+    return _("{hours} h {minutes} min").format(hours=hours, minutes=rest)
 
 
 def buyer_type(value: BuyerType) -> str:

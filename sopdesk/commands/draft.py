@@ -8,92 +8,53 @@ worded as in the workbench ("customer contact name is empty — fill it in or ed
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from sopdesk.i18n import _
-
-if TYPE_CHECKING:
-    from sopdesk.config import Settings
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"sopdesk: {message}", err=True)
-    sys.exit(1)
+from sopdesk.commands.base import command
+from sopdesk.commands.common import current_rep, db_target, fail, open_store, safe, settings_for
+from sopdesk.i18n import N_, _
 
 
-def _is_demo(target: str) -> bool:
-    from sopdesk.cli import _is_demo_database
-
-    return _is_demo_database(Path(target).expanduser())
-
-
-def _settings_for(target: str) -> Settings:
-    """The demo database drafts as the demo's rep; any other as the rep in config.toml."""
-    from sopdesk import config
-    from sopdesk.store import db
-
-    if not db.is_url(target) and _is_demo(target):
-        return config.demo_settings()
-    try:
-        return config.load()
-    except config.ConfigError as exc:
-        _fail(str(exc))
-
-
-def _open(ctx: click.Context, db_target: str | None) -> str:
-    from sopdesk.app_factory import default_db_target
-    from sopdesk.store import db
-    from sopdesk.store.db import DatabaseError
-
-    target = str(db_target or (ctx.obj or {}).get("db") or default_db_target())
-    if not db.is_url(target) and not Path(target).expanduser().exists():
-        _fail(_("no database at {path}: run sopdesk first, or pass --db").format(path=target))
-    try:
-        db.init(target)
-    except DatabaseError as exc:
-        _fail(str(exc))
-    return target
-
-
-@click.command()
+@command(
+    help=N_(
+        "Print the reply draft TEMPLATE_ID for an inquiry (see `sopdesk templates`).\n\n"
+        "A missing value (the contact's name, your company's years …) is an error on stderr "
+        "naming it, with exit code 1 — never a blank in the text."
+    )
+)
 @click.argument("template_id")
-@click.option("--inquiry", "inquiry_id", type=int, required=True, help="The inquiry's number.")
-@click.option("--db", "db_target", metavar="PATH|URL", help="Database (default: as for sopdesk).")
+@click.option("--inquiry", "inquiry_id", type=int, required=True, help=N_("The inquiry's number."))
+@click.option(
+    "--db", "db_option", metavar="PATH|URL", help=N_("Database (default: as for sopdesk).")
+)
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="text: as you would paste it; json: template, subject and text apart.",
+    help=N_("text: as you would paste it; json: template, subject and text apart."),
 )
 @click.pass_context
 def draft(
-    ctx: click.Context, template_id: str, inquiry_id: int, db_target: str | None, fmt: str
+    ctx: click.Context, template_id: str, inquiry_id: int, db_option: str | None, fmt: str
 ) -> None:
-    """Print the reply draft TEMPLATE_ID for an inquiry (see `sopdesk templates`).
-
-    A missing value (the contact's name, your company's years …) is an error on stderr naming
-    it, with exit code 1 — never a blank in the text.
-    """
     from sopdesk.services import drafting
 
     catalogue = drafting.Catalogue()
     try:
         catalogue.get(template_id)
     except drafting.DraftError as exc:
-        _fail(str(exc))
-    target = _open(ctx, db_target)
-    settings = _settings_for(target)
+        fail(safe(str(exc)))
+    target = open_store(db_target(ctx, db_option))
+    current_rep()  # a draft is written as the rep running it: not one who left
+    settings = settings_for(target)
     try:
         context = drafting.build_context(inquiry_id, settings)
         result = drafting.render(template_id, context, catalogue)
     except drafting.DraftError as exc:
-        _fail(str(exc))
+        fail(safe(str(exc)))
     if fmt == "json":
         payload = {
             "template": result.template.id,
@@ -108,13 +69,14 @@ def draft(
     click.echo(result.as_text())
 
 
-@click.command()
+@command(
+    help=N_(
+        "List the reply templates: id, title, SOP stage, channel, language, and whose.\n\n"
+        "Your own templates live in the config folder's templates/reply/ folder; one with a "
+        "shipped id replaces the shipped one. Problems with a template file are listed on stderr."
+    )
+)
 def templates() -> None:
-    """List the reply templates: id, title, SOP stage, channel, language, and whose.
-
-    Your own templates live in the config dir's templates/reply/ folder; one with a shipped id
-    replaces the shipped one. Problems with a template file are listed on stderr.
-    """
     from sopdesk.services import drafting
 
     catalogue = drafting.Catalogue()
@@ -135,6 +97,6 @@ def templates() -> None:
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         click.echo("  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-    click.echo(_("your templates: {path}").format(path=catalogue.user_dir), err=True)
+    click.echo(_("your templates: {path}").format(path=safe(str(catalogue.user_dir))), err=True)
     for problem in catalogue.problems:
-        click.echo(f"sopdesk: {problem}", err=True)
+        click.echo(f"sopdesk: {safe(str(problem))}", err=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,7 +23,9 @@ from typing import Any
 import click
 import pendulum
 
-from sopdesk.i18n import _
+from sopdesk.commands.base import command
+from sopdesk.commands.common import current_rep, db_target, fail, load_settings, open_store
+from sopdesk.i18n import N_, _
 
 KINDS = ("daily", "weekly", "funnel", "kpi")
 FORMATS = ("md", "csv", "json")
@@ -98,7 +99,7 @@ def points(value: Decimal | None) -> str:
     if value is None:
         return "—"
     pts = (value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{'+' if pts > 0 else ''}{pts} pt"
+    return _("{points} pt").format(points=f"{'+' if pts > 0 else ''}{pts}")
 
 
 def duration(seconds: Decimal | int | None) -> str:
@@ -128,6 +129,11 @@ def _period_dict(period: Any) -> dict[str, Any]:
         "start": _machine(period.start),
         "end": _machine(period.end),
     }
+
+
+def _shown(shown: int, total: int) -> str:
+    """The note of a section cut short: "20 of 31 shown"; empty when every row is there."""
+    return _("{shown} of {total} shown").format(shown=shown, total=total) if total > shown else ""
 
 
 def kpi_sections(report: Any) -> list[Section]:
@@ -291,8 +297,8 @@ def daily_document(meeting: Any, rep: str | None, zone: str) -> Document:
     replies.rows.extend(
         [
             ("received", r.received),
-            ("within_5_min", b.within_5_min),
-            ("within_1_h", b.within_1_h),
+            ("within_fresh", b.within_fresh),
+            ("within_due", b.within_due),
             ("later", b.later),
             ("unanswered", b.unanswered),
             ("met_24h", r.met),
@@ -303,6 +309,8 @@ def daily_document(meeting: Any, rep: str | None, zone: str) -> Document:
                 r.median_seconds.to_integral_value() if r.median_seconds is not None else None,
             ),
             ("unanswered_now", meeting.unanswered_now),
+            ("fresh_limit_seconds", int(b.fresh_limit.total_seconds())),
+            ("due_limit_seconds", int(b.due_limit.total_seconds())),
         ]
     )
     times = Section(
@@ -336,13 +344,7 @@ def daily_document(meeting: Any, rep: str | None, zone: str) -> Document:
         "follow_ups",
         _("Today's key follow-ups"),
         ("task_id", "customer_id", "customer", "title", "due_at", "overdue"),
-        note=(
-            _("{shown} of {total} shown").format(
-                shown=len(meeting.follow_ups), total=meeting.follow_ups_total
-            )
-            if meeting.follow_ups_total > len(meeting.follow_ups)
-            else ""
-        ),
+        note=_shown(len(meeting.follow_ups), meeting.follow_ups_total),
     )
     for f in meeting.follow_ups:
         follow.rows.append((f.task_id, f.customer_id, f.customer, f.title, f.due_at, f.overdue))
@@ -373,11 +375,7 @@ def weekly_document(review: Any, rep: str | None, zone: str) -> Document:
         "orders_won",
         _("Orders won"),
         ("number", "customer_id", "customer", "total", "currency", "ordered_at", "reason"),
-        note=_("{shown} of {total} shown").format(
-            shown=len(review.orders), total=review.orders_total
-        )
-        if review.orders_total > len(review.orders)
-        else "",
+        note=_shown(len(review.orders), review.orders_total),
     )
     for o in review.orders:
         won.rows.append(
@@ -387,9 +385,7 @@ def weekly_document(review: Any, rep: str | None, zone: str) -> Document:
         "lost",
         _("Lost"),
         ("customer_id", "customer", "from_stage", "reason", "note", "at"),
-        note=_("{shown} of {total} shown").format(shown=len(review.lost), total=review.lost_total)
-        if review.lost_total > len(review.lost)
-        else "",
+        note=_shown(len(review.lost), review.lost_total),
     )
     for item in review.lost:
         lost.rows.append(
@@ -406,9 +402,7 @@ def weekly_document(review: Any, rep: str | None, zone: str) -> Document:
         "stale_deals",
         _("Stale deals"),
         ("customer_id", "customer", "stage", "stage_since", "last_activity_at"),
-        note=_("{shown} of {total} shown").format(shown=len(review.stale), total=review.stale_total)
-        if review.stale_total > len(review.stale)
-        else "",
+        note=_shown(len(review.stale), review.stale_total),
     )
     for s in review.stale:
         stale.rows.append((s.customer_id, s.customer, s.stage, s.stage_since, s.last_activity_at))
@@ -541,11 +535,6 @@ def render(doc: Document, fmt: str, section: str | None = None) -> str:
 # --- the command --------------------------------------------------------------------------------
 
 
-def _fail(message: str) -> None:
-    click.echo(f"sopdesk: {message}", err=True)
-    sys.exit(1)
-
-
 def _period(
     kind: str, period_name: str | None, first: date | None, last: date | None, now: Any, zone: str
 ) -> Any:
@@ -570,38 +559,49 @@ def _as_date(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
 
 
-@click.command("report", context_settings={"help_option_names": ["-h", "--help"]})
+@command(
+    "report",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_(
+        "Print a report: the morning meeting (daily), the weekly review, the funnel or the KPIs."
+        "\n\n"
+        "Periods are whole days in the rep's time zone. Each KPI is compared with the previous "
+        "period (the same days of the previous week, month or quarter). Formulas: docs/kpis.md."
+    ),
+)
 @click.argument("kind", type=click.Choice(KINDS))
 @click.option(
     "--from",
     "date_from",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="First day (YYYY-MM-DD, in the rep's zone). Daily: the day to review.",
+    help=N_("First day (YYYY-MM-DD, in the rep's zone). Daily: the day to review."),
 )
 @click.option(
     "--to",
     "date_to",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Last day, inclusive (default: today).",
+    help=N_("Last day, inclusive (default: today)."),
 )
 @click.option(
     "--period",
     "period_name",
     type=click.Choice(PERIODS),
-    help="This week, month or quarter so far (all: the funnel over all time). "
-    "Defaults: weekly → week; funnel and kpi → month.",
+    help=N_(
+        "This week, month or quarter so far (all: the funnel over all time). "
+        "Defaults: weekly → week; funnel and kpi → month."
+    ),
 )
 @click.option(
-    "--rep", "rep_login", metavar="LOGIN", help="Only this rep's inquiries and customers."
+    "--rep", "rep_login", metavar="LOGIN", help=N_("Only this rep's inquiries and customers.")
 )
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True,
-    help="Markdown to share, CSV or JSON for scripts.",
+    help=N_("Markdown to share, CSV or JSON for scripts."),
 )  # fmt: skip
 @click.option(
     "--section",
     metavar="NAME",
-    help="CSV only: print this one section as a plain table (e.g. reply_times, orders_won).",
+    help=N_("CSV only: print this one section as a plain table (e.g. reply_times, orders_won)."),
 )
 @click.pass_context
 def report(
@@ -614,34 +614,16 @@ def report(
     fmt: str,
     section: str | None,
 ) -> None:
-    """Print a report: the morning meeting (daily), the weekly review, the funnel or the KPIs.
-
-    Periods are whole days in the rep's time zone. Each KPI is compared with the previous period
-    (the same days of the previous week, month or quarter). Formulas: docs/kpis.md.
-    """
-    from pathlib import Path
-
-    from sopdesk import clock, config
-    from sopdesk.app_factory import default_db_target
+    from sopdesk import clock
     from sopdesk.services import meetings, reports
     from sopdesk.store import db
-    from sopdesk.store.db import DatabaseError
     from sopdesk.store.models import Rep
 
     if section is not None and fmt != "csv":
         raise click.UsageError(_("--section goes with --format csv"))
-    try:
-        settings = config.load()
-    except config.ConfigError as exc:
-        _fail(str(exc))
-        return
-    target = (ctx.obj or {}).get("db") or default_db_target()
-    if not db.is_url(str(target)) and not Path(str(target)).expanduser().exists():
-        _fail(_("no database at {path}: run sopdesk first, or pass --db").format(path=target))
-    try:
-        db.init(target)
-    except DatabaseError as exc:
-        _fail(str(exc))
+    settings = load_settings()
+    open_store(db_target(ctx))
+    current_rep()  # refused to a rep who left; --rep may still name one (their past work)
     now = clock.now()
     zone = settings.rep.timezone
     rep_id = None
@@ -649,7 +631,7 @@ def report(
         with db.database.connection_context():
             rep = Rep.get_or_none(Rep.login == rep_login)
         if rep is None:
-            _fail(_("no rep with login {login!r}").format(login=rep_login))
+            fail(_("no rep with login {login!r}").format(login=rep_login))
         rep_id, zone = int(rep.get_id()), rep.timezone or zone
     rates = reports.rates_from_settings(settings.exchange_rates)
     first, last = _as_date(date_from), _as_date(date_to)

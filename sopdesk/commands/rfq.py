@@ -2,61 +2,58 @@
 
 from __future__ import annotations
 
-import sys
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 import click
 
-from sopdesk.i18n import _
+from sopdesk.commands.base import group
+from sopdesk.commands.common import current_rep, db_target, fail, load_settings, open_store, safe
+from sopdesk.i18n import N_, _
+
+if TYPE_CHECKING:
+    import pendulum
+
+    from sopdesk.config import Settings
 
 
-def _fail(message: str) -> None:
-    click.echo(f"sopdesk: {message}", err=True)
-    sys.exit(1)
+def _open(ctx: click.Context) -> tuple[Settings, pendulum.DateTime]:
+    """(settings, now) with the database open (created if need be); exits 1 when it cannot be, or
+    when a manager deactivated the rep running it."""
+    from sopdesk import clock
 
-
-def _open(ctx: click.Context):
-    """(settings, now) with the database open; exits 1 with a message when it cannot be."""
-    from sopdesk import clock, config
-    from sopdesk.app_factory import default_db_target
-    from sopdesk.store import db
-    from sopdesk.store.db import DatabaseError
-
-    try:
-        settings = config.load()
-    except config.ConfigError as exc:
-        _fail(str(exc))
-    root = ctx.find_root().obj
-    target = (root.get("db") if isinstance(root, dict) else None) or default_db_target()
-    try:
-        db.init(target)
-    except DatabaseError as exc:
-        _fail(str(exc))
+    settings = load_settings()
+    open_store(db_target(ctx), must_exist=False)
+    current_rep()
     return settings, clock.now()
 
 
-def _clean(text: str) -> str:
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
-
-
-@click.group("rfq", context_settings={"help_option_names": ["-h", "--help"]})
+@group(
+    "rfq",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_(
+        "The RFQ log: RFQs seen in the RFQ market, quotes sent against the monthly quota "
+        "(`rfq_monthly_quota` in config) and what came of them."
+    ),
+)
 def rfq() -> None:
-    """The RFQ log: RFQs seen in the RFQ market, quotes sent against the monthly quota
-    (`rfq_monthly_quota` in config) and what came of them."""
+    pass
 
 
-@rfq.command("add")
+@rfq.command("add", help=N_("Log an RFQ for PRODUCT."))
 @click.argument("product")
-@click.option("--country", default="", help="The buyer's country, ISO code (DE, US …).")
-@click.option("--quantity", default="", help='As the buyer wrote it, e.g. "500 pcs".')
+@click.option("--country", default="", help=N_("The buyer's country, ISO code (DE, US …)."))
+@click.option("--quantity", default="", help=N_('As the buyer wrote it, e.g. "500 pcs".'))
 @click.option(
     "--posted",
     type=click.DateTime(formats=["%Y-%m-%d %H:%M", "%Y-%m-%d"]),
-    help="When the RFQ was posted, in your zone (default: now).",
+    help=N_("When the RFQ was posted, in your zone (default: now)."),
 )
 @click.pass_context
-def rfq_add(ctx: click.Context, product: str, country: str, quantity: str, posted) -> None:
-    """Log an RFQ for PRODUCT."""
+def rfq_add(
+    ctx: click.Context, product: str, country: str, quantity: str, posted: datetime | None
+) -> None:
     import pendulum
 
     from sopdesk.services import rfqs
@@ -68,28 +65,27 @@ def rfq_add(ctx: click.Context, product: str, country: str, quantity: str, poste
     try:
         rfq_id = rfqs.log_rfq(at, product, country, quantity, now=now)
     except rfqs.RfqError as exc:
-        _fail(str(exc))
+        fail(safe(str(exc)))
     click.echo(_("RFQ {id} logged").format(id=rfq_id))
 
 
-@rfq.command("quote")
+@rfq.command("quote", help=N_("Record the quote sent for RFQ_ID: PRICE (per unit) in CURRENCY."))
 @click.argument("rfq_id", type=int)
 @click.argument("price")
 @click.argument("currency", default="USD")
 @click.pass_context
 def rfq_quote(ctx: click.Context, rfq_id: int, price: str, currency: str) -> None:
-    """Record the quote sent for RFQ_ID: PRICE (per unit) in CURRENCY."""
     from sopdesk.services import rfqs
 
     settings, now = _open(ctx)
     try:
         amount = Decimal(price.replace(",", ""))
     except InvalidOperation:
-        _fail(_("{price!r} is not a price").format(price=price))
+        fail(_("{price!r} is not a price").format(price=safe(price)))
     try:
         rfqs.quote(rfq_id, amount, currency, now)
     except rfqs.RfqError as exc:
-        _fail(str(exc))
+        fail(safe(str(exc)))
     quota = rfqs.quota_status(now, settings.rep.timezone, settings.rfq_monthly_quota)
     click.echo(
         _("RFQ {id} quoted; {used} of {quota} quotes used this month").format(
@@ -98,27 +94,31 @@ def rfq_quote(ctx: click.Context, rfq_id: int, price: str, currency: str) -> Non
     )
 
 
-@rfq.command("result")
+@rfq.command("result", help=N_("Record what came of the quote for RFQ_ID."))
 @click.argument("rfq_id", type=int)
 @click.argument("result", type=click.Choice(["replied", "sample", "order", "no_reply", "lost"]))
 @click.pass_context
 def rfq_result(ctx: click.Context, rfq_id: int, result: str) -> None:
-    """Record what came of the quote for RFQ_ID."""
     from sopdesk.services import rfqs
 
     _settings, now = _open(ctx)
     try:
         rfqs.record_result(rfq_id, result, now)
     except rfqs.RfqError as exc:
-        _fail(str(exc))
+        fail(safe(str(exc)))
     click.echo(_("RFQ {id}: {result}").format(id=rfq_id, result=result))
 
 
-@rfq.command("list")
-@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@rfq.command("list", help=N_("The latest RFQs, the open ones to quote and this month's quota."))
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=50,
+    show_default=True,
+    help=N_("How many RFQs to list."),
+)
 @click.pass_context
 def rfq_list(ctx: click.Context, limit: int) -> None:
-    """The latest RFQs, the open ones to quote and this month's quota."""
     from sopdesk.services import rfqs
 
     settings, now = _open(ctx)
@@ -132,9 +132,10 @@ def rfq_list(ctx: click.Context, limit: int) -> None:
     for row in rfqs.window(limit):
         posted = row.posted_at.in_timezone(zone).format("YYYY-MM-DD HH:mm")
         quoted = f"{row.currency} {row.price:,.2f}" if row.price is not None else _("not quoted")
+        product, quantity = (" ".join(text.split()) for text in (row.product, row.quantity))
         click.echo(
-            _clean(
+            safe(
                 f"{row.rfq_id:>5}  {posted}  {row.buyer_country or '--':<2}  "
-                f"{row.product[:40]:<40}  {row.quantity[:12]:<12}  {quoted:<16}  {row.result}"
+                f"{product[:40]:<40}  {quantity[:12]:<12}  {quoted:<16}  {row.result}"
             ).rstrip()
         )

@@ -9,6 +9,7 @@ from peewee import fn
 
 from sopdesk import clock
 from sopdesk.services.records import StaleEdit
+from sopdesk.services.timeline_events import Event, event_text
 from sopdesk.sop.background import SearchLink, guess_website, is_complete, search_links
 from sopdesk.sop.stages import ActivityKind, BuyerType, Direction, Potential, TaskKind
 from sopdesk.store import search
@@ -111,7 +112,7 @@ def save(
                 kind=ActivityKind.SYSTEM,
                 direction=Direction.NONE,
                 at=now,
-                subject="Background check done",
+                subject=website.strip(),  # the words come when it is read (timeline_events)
                 text=_summary(website, platform_profile, buyer_type, potential),
                 by=rep_id,
             )
@@ -125,14 +126,14 @@ def save(
 
 
 def _summary(website: str, profile: str, buyer_type: BuyerType, potential: Potential | None) -> str:
-    lines = [
-        f"Website: {website or '—'}",
-        f"Buyer type: {buyer_type.value}",
-        f"Potential: {potential.value if potential else '—'}",
-    ]
-    if profile.strip():
-        lines.append(f"Platform profile: {profile.strip()}")
-    return "\n".join(lines)
+    """The "background check done" event: what the check found, as codes and the rep's text."""
+    return event_text(
+        Event.BACKGROUND_CHECKED,
+        website=website.strip(),
+        profile=profile.strip(),
+        buyer_type=buyer_type.value,
+        potential=potential.value if potential is not None else None,
+    )
 
 
 def suggests_done(view: BackgroundView) -> bool:

@@ -15,11 +15,11 @@ from typing import Any
 import pendulum
 from peewee import fn
 
-from sopdesk import labels
 from sopdesk.i18n import _
+from sopdesk.services.timeline_events import Event, buying_signal_words, event_text
 from sopdesk.sop import signals as signal_rules
 from sopdesk.sop.playbook import Playbook, effective
-from sopdesk.sop.signals import SIGNAL_LABELS, BuyingSignal, SignalHit
+from sopdesk.sop.signals import BuyingSignal, SignalHit
 from sopdesk.sop.stages import Direction, Stage
 from sopdesk.store.db import database
 from sopdesk.store.fields import from_db_time
@@ -58,11 +58,18 @@ class SignalSuggestion:
     """Every signal found in the scanned messages."""
 
     def reason(self) -> str:
-        """What the stage change records."""
-        return _("Buying signal: {signal} — “{words}” ({source}, {day})").format(
-            signal=_(SIGNAL_LABELS[self.signal]),
+        """Why the stage would change, in the UI language (as the timeline words `event`)."""
+        return buying_signal_words(
+            self.signal, self.matched, self.source, self.at.format("YYYY-MM-DD")
+        )
+
+    def event(self) -> str:
+        """What the stage change stores: the signal as an event, worded when read."""
+        return event_text(
+            Event.BUYING_SIGNAL,
+            signal=self.signal.value,
             words=self.matched,
-            source=labels.activity(self.source),
+            source=self.source,
             day=self.at.format("YYYY-MM-DD"),
         )
 
@@ -219,8 +226,8 @@ def accept(customer_id: int, rep_id: int | None, now: pendulum.DateTime) -> Sign
         customer_id,
         found.to_stage,
         by=rep_id,
-        why=found.reason(),
         confirm_skip=True,
+        event=found.event(),
         now=now,
     )
     return found

@@ -35,6 +35,7 @@ from sopdesk.services.linking import (
     first_row,
     inquiry_pk,
 )
+from sopdesk.services.timeline_events import Event, event_text
 from sopdesk.sop import geo
 from sopdesk.sop.assignment import Assignment, assign
 from sopdesk.sop.intake import (
@@ -306,7 +307,7 @@ def _new_customer(item: _Clean, owner_id: int | None) -> Customer:
         to_stage=Stage.LEAD,
         at=item.received_at,
         by=owner_id,
-        reason=_("new inquiry ({channel})").format(channel=item.data.channel.value),
+        reason=event_text(Event.NEW_INQUIRY, channel=item.data.channel.value),  # worded when read
     )
     return customer
 
@@ -357,7 +358,12 @@ class _Assigner:
 
     def _reps(self) -> tuple[dict[str, int], list[str]]:
         if self._team is None:
-            rows = Rep.select(Rep.id, Rep.login, Rep.role).order_by(Rep.id).limit(1000)
+            rows = (
+                Rep.select(Rep.id, Rep.login, Rep.role)
+                .where(Rep.is_active_clause())  # a rep who left receives no new work
+                .order_by(Rep.id)
+                .limit(1000)
+            )
             ids = {r.login: int(r.id) for r in rows}
             reps = [r.login for r in rows if r.role is RepRole.REP]
             self._team = ids, reps or list(ids)  # a team of managers only: everyone takes turns

@@ -266,8 +266,8 @@ def check(detail: ProductDetail) -> ProductDetail:
             raise CatalogError(_("a unit price cannot be negative"))
         try:
             currency = money.normalise_currency(tier.currency)
-        except money.MoneyError as exc:
-            raise CatalogError(str(exc)) from None
+        except money.MoneyError:
+            raise CatalogError(_bad_currency(tier.currency)) from None
         seen.add(tier.min_qty)
         tiers.append(TierView(tier.min_qty, money.to_decimal(tier.unit_price), currency))
     return ProductDetail(
@@ -288,6 +288,10 @@ def check(detail: ProductDetail) -> ProductDetail:
         photos=tuple(p.strip() for p in detail.photos if p.strip())[:20],
         tiers=tuple(tiers),
     )
+
+
+def _bad_currency(code: str) -> str:
+    return _("{value!r} is not a three-letter currency code (USD, EUR, CNY …)").format(value=code)
 
 
 def _values(detail: ProductDetail) -> dict[str, Any]:
@@ -482,14 +486,14 @@ def parse_row(cells: Mapping[str, str]) -> ProductDetail:
     currency = cells.get("currency", "").strip() or "USD"
     try:
         currency = money.normalise_currency(currency)
-    except money.MoneyError as exc:
-        raise ValueError(str(exc)) from None
+    except money.MoneyError:
+        raise ValueError(_bad_currency(currency)) from None
     photos = tuple(p.strip() for p in re.split(r"[\n;|]", cells.get("photos", "")) if p.strip())
     detail = ProductDetail(
         product_id=None,
         sku=cells.get("sku", ""),
         name=cells.get("name", ""),
-        moq=_whole(cells.get("moq", ""), "MOQ"),
+        moq=_whole(cells.get("moq", ""), _("MOQ")),
         lead_time_days=_whole(cells.get("lead_time_days", ""), _("lead time")),
         unit=cells.get("unit", "") or "pcs",
         photos=photos,

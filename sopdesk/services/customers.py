@@ -5,6 +5,8 @@ from __future__ import annotations
 from peewee import JOIN
 
 from sopdesk import labels
+from sopdesk.services.reps import shown_name_sql
+from sopdesk.services.timeline_events import activity_words, stage_reason_words
 from sopdesk.services.views import CustomerCard, Money, TimelineEntry
 from sopdesk.sop.stages import Direction
 from sopdesk.store.db import database
@@ -25,21 +27,23 @@ def _timeline(customer_id: int, limit: int) -> list[TimelineEntry]:
     """The newest `limit` touches, inquiries and stage changes: three bounded queries."""
     entries: list[TimelineEntry] = []
     activities = (
-        Activity.select(Activity, Rep.name)
+        Activity.select(Activity, shown_name_sql().alias("by_name"))
         .join(Rep, join_type=JOIN.LEFT_OUTER, on=(Activity.by == Rep.id))
         .where(Activity.customer == customer_id)
         .order_by(Activity.at.desc(), Activity.id.desc())
         .limit(limit)
     )
     for activity in activities:
-        by = activity.by.name if activity.by is not None else ""
+        by = getattr(activity, "by_name", None) or ""  # "(inactive)" for a rep who left
+        # sopdesk's own entries in the reader's language, as on the timeline (timeline_events)
+        title, text = activity_words(activity.kind.value, activity.subject, activity.text)
         entries.append(
             TimelineEntry(
                 at=activity.at,
                 kind=activity.kind.value,
                 direction=activity.direction,
-                summary=activity.subject or activity.text.split("\n", 1)[0],
-                text=activity.text,
+                summary=title or text.split("\n", 1)[0],
+                text=text,
                 by=by,
             )
         )
@@ -76,7 +80,7 @@ def _timeline(customer_id: int, limit: int) -> list[TimelineEntry]:
                     f"{labels.stage(change.from_stage) if change.from_stage else '∅'} → "
                     f"{labels.stage(change.to_stage)}"
                 ),
-                text=change.reason,
+                text=stage_reason_words(change.to_stage.value, change.reason),
                 by="",
             )
         )

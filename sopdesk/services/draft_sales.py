@@ -424,20 +424,23 @@ def values(
     country: str | None,
     zone: str | None,
     now: pendulum.DateTime,
+    *,
+    quote_id: int | None = None,
 ) -> SalesValues:
-    """Inside the caller's connection: at most six bounded queries."""
+    """Inside the caller's connection: at most six bounded queries. The quote is `quote_id`
+    when given (one of the customer's), else the newest not superseded, the inquiry's first."""
     local = now.in_timezone(zone or "UTC")
     today = date(local.year, local.month, local.day)
     inquiry_id = inquiry.id if inquiry is not None else None
     order_by = [Quote.created_at.desc(), Quote.id.desc()]
     if inquiry_id is not None:
         order_by.insert(0, (Quote.inquiry == inquiry_id).desc())
-    quote_row = (
-        Quote.select()
-        .where(Quote.customer == customer_id, Quote.status != QuoteStatus.SUPERSEDED)
-        .order_by(*order_by)
-        .first()
-    )
+    query = Quote.select().where(Quote.customer == customer_id)
+    if quote_id is not None:
+        query = query.where(Quote.id == quote_id)
+    else:
+        query = query.where(Quote.status != QuoteStatus.SUPERSEDED)
+    quote_row = query.order_by(*order_by).first()
     quote: QuoteValues | None = None
     if quote_row is not None:
         lines = list(

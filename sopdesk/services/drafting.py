@@ -497,10 +497,15 @@ def customer_zone(timezone: str | None, country: str | None) -> str | None:
 
 
 def build_context(
-    inquiry_id: int, settings: Settings, now: pendulum.DateTime | None = None
+    inquiry_id: int,
+    settings: Settings,
+    now: pendulum.DateTime | None = None,
+    *,
+    quote_id: int | None = None,
 ) -> DraftContext:
     """Everything a template may use for one inquiry, in a bounded number of queries (eight,
-    plus at most six for the customer's quote, order and sample: draft_sales.py)."""
+    plus at most six for the customer's quote, order and sample: draft_sales.py). `quote_id`:
+    the quote the draft is about (the quote editor's), instead of the conversation's latest."""
     now = now or clock.now()
     with database.connection_context():
         inquiry = (
@@ -562,6 +567,7 @@ def build_context(
             customer.country or inquiry.country,
             customer_zone(customer.timezone, customer.country or inquiry.country),
             now,
+            quote_id=quote_id,
         )
     return _assemble(
         inquiry,

@@ -10,6 +10,7 @@ from peewee import Case, fn
 from sopdesk.services.scope import where_owned
 from sopdesk.services.views import FunnelView
 from sopdesk.sop.funnel import funnel_steps, reached_from_highest
+from sopdesk.sop.playbook import Playbook, effective
 from sopdesk.sop.stages import FUNNEL, Stage
 from sopdesk.store.db import database
 from sopdesk.store.models import Customer, StageChange
@@ -49,12 +50,14 @@ def highest_rank_counts(owner_id: int | None = None) -> dict[int, int]:
     return {int(r): int(n) for r, n in cast(Iterable[tuple[int, int]], rows)}
 
 
-def funnel_view(owner_id: int | None = None) -> FunnelView:
-    """The funnel of the team, or of one rep (`owner_id`: theirs and unassigned customers)."""
+def funnel_view(owner_id: int | None = None, playbook: Playbook | None = None) -> FunnelView:
+    """The funnel of the team, or of one rep (`owner_id`: theirs and unassigned customers), each
+    step beside the target of the playbook in effect (the team's file over the shipped one)."""
+    targets = (playbook or effective()).funnel_targets()
     with database.connection_context():
         current = current_counts(owner_id)
         highest = highest_rank_counts(owner_id)
-    steps = funnel_steps(current, reached_from_highest(highest))
+    steps = funnel_steps(current, reached_from_highest(highest), targets)
     return FunnelView(
         steps=tuple(steps),
         lost=current.get(Stage.LOST, 0),

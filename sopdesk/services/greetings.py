@@ -28,6 +28,7 @@ from sopdesk.i18n import _
 from sopdesk.services import sales_tasks
 from sopdesk.sop.stages import Potential, Stage, TaskKind
 from sopdesk.store.db import database
+from sopdesk.store.dialect import starts_with
 from sopdesk.store.models import Customer
 
 DEFAULT_DAYS_BEFORE = 3
@@ -128,8 +129,9 @@ def plan_for(
     days_before: int = DEFAULT_DAYS_BEFORE,
 ) -> tuple[int, int]:
     """The customer's greeting task for a holiday whose greeting day has come (or comes within
-    a day); greetings already made for earlier holidays stay as they are."""
-    with database.connection_context(), database.atomic():
+    a day); greetings already made for earlier holidays stay as they are. Writes only when a
+    greeting is missing (sales_tasks.sync)."""
+    with database.connection_context():
         customer = Customer.get_or_none(Customer.id == customer_id)
         if customer is None:
             return 0, 0
@@ -183,9 +185,8 @@ def _kept(customer_id: int) -> list[sales_tasks.Wanted]:
             why=t.why,
         )
         for t in Task.select(Task.rule_key, Task.kind, Task.due_at, Task.title, Task.why)
-        .where(Task.rule_key.startswith(prefix))
+        .where(starts_with(Task.rule_key, prefix))
         .limit(100)
-        if str(t.rule_key).startswith(prefix)
     ]
 
 

@@ -1,7 +1,8 @@
 """The inbox: inquiries in SLA order, as windows fetched with keyset pagination.
 
-Order: unanswered inquiries still within the hour (closest to their deadline first), then late
-ones (longest waiting first), then answered ones (newest first). Each segment is one indexed query
+Order: unanswered inquiries still within the reply target (the playbook's `[reply] due_minutes`,
+shipped: 1 hour; closest to their deadline first), then late ones (longest waiting first), then
+answered ones (newest first). Each row carries the reply clock in effect for its state. Each segment is one indexed query
 with the customer joined, so a window costs at most three queries whatever the table size.
 """
 
@@ -18,7 +19,7 @@ from sopdesk.services.views import InboxPage, InboxRow
 from sopdesk.sop.alibaba import AlibabaVerdict
 from sopdesk.sop.alibaba import Reply as AlibabaReply
 from sopdesk.sop.alibaba import verdict as alibaba_verdict
-from sopdesk.sop.sla import DUE_LIMIT
+from sopdesk.sop.playbook import ReplyTargets, effective
 from sopdesk.store.db import database
 from sopdesk.store.fields import to_db_time
 from sopdesk.store.models import Customer, Inquiry, format_customer_number
@@ -36,9 +37,9 @@ class Cursor:
 
 
 def _segment_query(
-    segment: int, now: pendulum.DateTime, owner_id: int | None = None
+    segment: int, now: pendulum.DateTime, reply: ReplyTargets, owner_id: int | None = None
 ) -> ModelSelect[Inquiry]:
-    cutoff = to_db_time(now - DUE_LIMIT)
+    cutoff = to_db_time(now - reply.due)
     query = (
         Inquiry.select(
             Inquiry.id,
@@ -88,7 +89,7 @@ def _ordered(
     return query.order_by(key[0].desc(), key[1].desc())
 
 
-def _row(inquiry: Inquiry) -> InboxRow:
+def _row(inquiry: Inquiry, reply: ReplyTargets) -> InboxRow:
     customer = inquiry.customer
     return InboxRow(
         inquiry_id=inquiry.id,
@@ -102,6 +103,8 @@ def _row(inquiry: Inquiry) -> InboxRow:
         subject=inquiry.subject,
         received_at=inquiry.received_at,
         first_reply_at=inquiry.first_reply_at,
+        fresh_limit=reply.fresh,
+        due_limit=reply.due,
     )
 
 
@@ -110,18 +113,21 @@ def window(
     limit: int = 300,
     after: Cursor | None = None,
     owner_id: int | None = None,
+    reply: ReplyTargets | None = None,
 ) -> tuple[list[InboxRow], Cursor | None]:
     """Up to `limit` rows after `after`; the cursor for the next window (None at the end).
 
-    `owner_id`: only that rep's inquiries and unassigned ones (services/scope.py); None: all."""
+    `owner_id`: only that rep's inquiries and unassigned ones (services/scope.py); None: all.
+    `reply`: the reply clock; None: the effective playbook's."""
+    reply = reply or effective().reply
     rows: list[InboxRow] = []
     start = after.segment if after is not None else 0
     for segment in range(start, len(SEGMENTS)):
         if len(rows) >= limit:
             break
-        query = _ordered(_segment_query(segment, now, owner_id), segment, after)
+        query = _ordered(_segment_query(segment, now, reply, owner_id), segment, after)
         for inquiry in query.limit(limit - len(rows)):
-            rows.append(_row(inquiry))
+            rows.append(_row(inquiry, reply))
         last_segment = segment
     if len(rows) < limit or not rows:
         return rows, None

@@ -24,9 +24,10 @@ from sopdesk.services.reports import (
     owner_filter,
     seconds_between,
 )
+from sopdesk.services.timeline_events import stage_reason_words
 from sopdesk.sop import kpi as kpi_rules
 from sopdesk.sop.kpi import Period, PeriodKind
-from sopdesk.sop.sla import DUE_LIMIT, FRESH_LIMIT
+from sopdesk.sop.playbook import ReplyTargets, effective
 from sopdesk.sop.stages import FUNNEL, Channel, LostReason, Stage
 from sopdesk.store import dialect
 from sopdesk.store.db import database
@@ -62,12 +63,16 @@ class ReplyLine:
 
 @dataclass(frozen=True)
 class ReplyBuckets:
-    """Yesterday's inquiries by the SOP's reply clock (stage 2.1)."""
+    """Yesterday's inquiries by the playbook's reply clock (SOP stage 2.1: 5 minutes, 1 hour)."""
 
-    within_5_min: int
-    within_1_h: int
+    within_fresh: int
+    """Answered within `fresh_limit` (SOP: 5 minutes)."""
+    within_due: int
+    """Answered after `fresh_limit`, within `due_limit` (SOP: 1 hour)."""
     later: int
     unanswered: int
+    fresh_limit: timedelta
+    due_limit: timedelta
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ class MorningMeeting:
     zero_effect_products: int
 
 
-def _reply_buckets(period: Period, rep_id: int | None) -> ReplyBuckets:
+def _reply_buckets(period: Period, rep_id: int | None, reply: ReplyTargets) -> ReplyBuckets:
     owner_sql, owner_params = owner_filter("COALESCE(i.owner_id, c.owner_id)", rep_id)
     took = seconds_between("i.first_reply_at", "i.received_at")
     row = fetch_one(
@@ -107,16 +112,17 @@ def _reply_buckets(period: Period, rep_id: int | None) -> ReplyBuckets:
         ' FROM "inquiry" i JOIN customer c ON c.id = i.customer_id'
         " WHERE i.received_at >= ? AND i.received_at < ? AND NOT i.archived" + owner_sql,
         [
-            int(FRESH_LIMIT.total_seconds()),
-            int(FRESH_LIMIT.total_seconds()),
-            int(DUE_LIMIT.total_seconds()),
-            int(DUE_LIMIT.total_seconds()),
+            int(reply.fresh.total_seconds()),
+            int(reply.fresh.total_seconds()),
+            int(reply.due.total_seconds()),
+            int(reply.due.total_seconds()),
             to_db_time(period.start),
             to_db_time(period.end),
             *owner_params,
         ],
     )
-    return ReplyBuckets(*(int(v or 0) for v in row))
+    fresh, due, later, unanswered = (int(v or 0) for v in row)
+    return ReplyBuckets(fresh, due, later, unanswered, reply.fresh, reply.due)
 
 
 def _reply_lines(period: Period, rep_id: int | None) -> tuple[ReplyLine, ...]:
@@ -195,13 +201,15 @@ def morning_meeting(
     rep_id: int | None = None,
     rfq_quota: int = 20,
 ) -> MorningMeeting:
+    """Yesterday's replies are bucketed by the effective playbook's reply clock."""
+    reply = effective().reply
     day = kpi_rules.yesterday(now, rep_zone)
     summary = store_data.store_data_summary(now, rep_zone)
     zero = store_data.zero_effect_products(rep_zone)
     to_quote, quota = rfqs.routine_note(now, rep_zone, rfq_quota)
     with database.connection_context():
         replies = reports.reply_counts(day, now, rep_id)
-        buckets = _reply_buckets(day, rep_id)
+        buckets = _reply_buckets(day, rep_id, reply)
         lines = _reply_lines(day, rep_id)
         unanswered = _unanswered_now(rep_id)
         follow_ups, total = _follow_ups(now, rep_zone, rep_id)
@@ -232,7 +240,8 @@ class OrderLine:
     currency: str
     ordered_at: pendulum.DateTime
     reason: str
-    """Why it was won, as noted on the move into the order stage (may be empty)."""
+    """Why it was won, as noted on the move into the order stage (may be empty); sopdesk's own
+    reasons ("deposit received (SO-2026-0012)") in the UI language, a rep's as typed."""
 
 
 @dataclass(frozen=True)
@@ -242,6 +251,7 @@ class LostLine:
     from_stage: Stage | None
     reason: LostReason | None
     note: str
+    """The stage change's reason: the lost reason in the UI language, then the rep's words."""
     at: pendulum.DateTime
 
 
@@ -300,7 +310,7 @@ def _orders_won(period: Period, rep_id: int | None) -> tuple[tuple[OrderLine, ..
             total=Decimal(int(total_units)) / MONEY_SCALE,
             currency=str(currency),
             ordered_at=from_db_time(at),
-            reason=reason or "",
+            reason=stage_reason_words(Stage.ORDER.value, reason or ""),  # reader's language
         )
         for number, cid, company, name, cnumber, total_units, currency, at, reason in rows
     )
@@ -328,7 +338,7 @@ def _lost(period: Period, rep_id: int | None) -> tuple[tuple[LostLine, ...], int
             customer=_name(company, name, number),
             from_stage=Stage(from_stage) if from_stage else None,
             reason=LostReason(reason) if reason else None,
-            note=note or "",
+            note=stage_reason_words(Stage.LOST.value, note or ""),  # "价格：…" for "price: …"
             at=from_db_time(at),
         )
         for cid, company, name, number, from_stage, reason, note, at in rows
@@ -382,9 +392,7 @@ def weekly_review(
     """Stale deals: customers longer in a funnel stage than the playbook's `stale_after_days`
     (or `stale_after`, when given)."""
     if stale_after is None:
-        from sopdesk.sop import playbook
-
-        book = playbook.effective()
+        book = effective()
         stale_after = {
             stage: limit for stage in FUNNEL if (limit := book.stale_after(stage)) is not None
         }

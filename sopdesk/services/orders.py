@@ -25,6 +25,7 @@ from peewee import fn
 from sopdesk import clock
 from sopdesk.i18n import _
 from sopdesk.services import sales_tasks
+from sopdesk.services.timeline_events import Event, event_text
 from sopdesk.sop import money
 from sopdesk.sop import orders as rules
 from sopdesk.sop import quotes as quote_rules
@@ -349,8 +350,14 @@ def create_from_quote(
             direction=Direction.NONE,
             at=now,
             subject=number,
-            text=f"Order {number} created from {view.label}: "
-            f"{money.format_money(view.total, view.currency)}, {view.payment_terms}",
+            text=event_text(  # worded when read, in the reader's language (timeline_events)
+                Event.ORDER_CREATED,
+                order=number,
+                quote=view.label,
+                total=str(view.total),
+                currency=view.currency,
+                terms=view.payment_terms,
+            ),
             by=rep_id,
         )
     if quote_rules.deposit_percent(view.payment_terms) is None:
@@ -385,11 +392,12 @@ def _promote(customer_id: int, number: str, rep_id: int | None, now: pendulum.Da
     if stage in (Stage.ORDER, Stage.LOYAL) and not (stage is Stage.ORDER and paid >= 2):
         return
     target = Stage.LOYAL if stage is Stage.ORDER else Stage.ORDER
-    reason = (
-        f"second order paid ({number})" if target is Stage.LOYAL else f"deposit received ({number})"
-    )
+    event = Event.ORDERED_AGAIN if target is Stage.LOYAL else Event.DEPOSIT_RECEIVED
     with contextlib.suppress(records.RecordError):  # merged meanwhile: nothing to move
-        records.change_stage(customer_id, target, rep_id, reason, confirm_skip=True, now=now)
+        records.change_stage(
+            customer_id, target, rep_id, confirm_skip=True, now=now,
+            event=event_text(event, order=number),
+        )  # fmt: skip
 
 
 # --- milestones ------------------------------------------------------------------------------
@@ -600,10 +608,8 @@ def _order_dates(order: Any, lead_time: str) -> rules.OrderDates:
     )
 
 
-def _sync_steps(order: Any, lead_time: str, now: pendulum.DateTime, rep_zone: str,
-                rep_id: int | None) -> tuple[int, int]:  # fmt: skip
-    where = sales_tasks.where_for(order.customer_id, rep_zone)
-    wanted = [
+def _step_wanted(order: Any, lead_time: str, where: sales_tasks.Where) -> list[sales_tasks.Wanted]:
+    return [
         sales_tasks.Wanted(
             slot=reminder.slot,
             kind=TaskKind.OTHER,
@@ -615,100 +621,164 @@ def _sync_steps(order: Any, lead_time: str, now: pendulum.DateTime, rep_zone: st
         )
         for reminder in rules.reminders(_order_dates(order, lead_time))
     ]
-    return sales_tasks.sync(
-        sales_tasks.RULE_ORDER_STEP,
-        f"o{order.id}",
-        where,
-        wanted,
-        now,
-        _("the order moved on"),
-        rep_id,
-    )
+
+
+def _step_plans(
+    order_ids: Sequence[int], rep_zone: str, wheres: Mapping[int, sales_tasks.Where] | None = None
+) -> list[sales_tasks.Plan]:
+    """The step reminders each order wants (orders that no longer exist want nothing and are
+    left alone). Reads the orders, their quotes and customers in a few queries. Call inside a
+    connection."""
+    orders: list[Any] = []
+    ids = sorted(set(order_ids))
+    for start in range(0, len(ids), sales_tasks.CHUNK):
+        orders.extend(Order.select().where(Order.id.in_(ids[start : start + sales_tasks.CHUNK])))
+    quote_ids = sorted({o.quote_id for o in orders if o.quote_id is not None})
+    quotes: dict[int, Any] = {}
+    for start in range(0, len(quote_ids), sales_tasks.CHUNK):
+        chunk = quote_ids[start : start + sales_tasks.CHUNK]
+        for found in Quote.select(Quote.id, Quote.lead_time, Quote.payment_terms).where(
+            Quote.id.in_(chunk)
+        ):
+            quotes[found.id] = found
+    if wheres is None:
+        wheres = sales_tasks.where_for_many([o.customer_id for o in orders], rep_zone)
+    plans = []
+    for order in orders:
+        quote: Any = quotes.get(order.quote_id) if order.quote_id is not None else None
+        if not order.payment_terms and quote is not None:
+            order.payment_terms = quote.payment_terms
+        where = wheres[order.customer_id]
+        wanted = _step_wanted(order, quote.lead_time if quote else "", where)
+        plans.append(sales_tasks.Plan(f"o{order.id}", where, wanted))
+    return plans
 
 
 def plan_steps(
     order_id: int, now: pendulum.DateTime, rep_zone: str, rep_id: int | None
 ) -> tuple[int, int]:
-    with database.connection_context(), database.atomic():
-        order = Order.get_or_none(Order.id == order_id)
-        if order is None:
-            return 0, 0
-        quote = (
-            Quote.select(Quote.lead_time, Quote.payment_terms)
-            .where(Quote.id == order.quote_id)
-            .first()
-            if order.quote_id is not None
-            else None
+    """Bring the order's step reminders in line with its milestones (after a write)."""
+    with database.connection_context():
+        return sales_tasks.sync_many(
+            sales_tasks.RULE_ORDER_STEP,
+            _step_plans([order_id], rep_zone),
+            now,
+            _("the order moved on"),
+            rep_id,
         )
-        if not order.payment_terms and quote is not None:
-            order.payment_terms = quote.payment_terms
-        return _sync_steps(order, quote.lead_time if quote else "", now, rep_zone, rep_id)
+
+
+def histories(customer_ids: Iterable[int], rep_zone: str) -> dict[int, list[PastOrder]]:
+    """Each customer's newest HISTORY_LIMIT orders as (local day, total quantity), newest first,
+    for the reorder prediction: two queries per CHUNK customers (orders ranked per customer by
+    a window function, and the quantities of their quotes). Call inside a connection."""
+    ids = sorted(set(customer_ids))
+    result: dict[int, list[PastOrder]] = {i: [] for i in ids}
+    for start in range(0, len(ids), sales_tasks.CHUNK):
+        chunk = ids[start : start + sales_tasks.CHUNK]
+        rank = (
+            fn.ROW_NUMBER()
+            .over(
+                partition_by=[Order.customer], order_by=[Order.ordered_at.desc(), Order.id.desc()]
+            )
+            .alias("n")
+        )
+        ranked = (
+            Order.select(Order.customer, Order.quote, Order.ordered_at, rank)
+            .where(Order.customer.in_(chunk))
+            .alias("ranked")
+        )
+        rows = cast(
+            list[tuple[int, int | None, Any]],
+            list(
+                Order.select(ranked.c.customer_id, ranked.c.quote_id, ranked.c.ordered_at)
+                .from_(ranked)
+                .where(ranked.c.n <= HISTORY_LIMIT)
+                .order_by(ranked.c.customer_id, ranked.c.n)
+                .tuples()
+            ),
+        )
+        quote_ids = sorted({quote for _c, quote, _at in rows if quote is not None})
+        quantities: dict[int, Decimal] = {}
+        for qstart in range(0, len(quote_ids), sales_tasks.CHUNK):
+            sums = (
+                QuoteLine.select(QuoteLine.quote, fn.SUM(QuoteLine.quantity))
+                .where(QuoteLine.quote.in_(quote_ids[qstart : qstart + sales_tasks.CHUNK]))
+                .group_by(QuoteLine.quote)
+                .tuples()
+            )
+            for summed_id, total in cast(Iterable[tuple[int, Any]], sums):
+                quantities[summed_id] = Decimal(str(total))
+        for customer_id, quote_id, ordered_at in rows:
+            at = Order.ordered_at.python_value(ordered_at)
+            if at is None:
+                continue
+            local = at.in_timezone(rep_zone)
+            qty = quantities.get(quote_id) if quote_id is not None else None
+            result[customer_id].append(PastOrder(date(local.year, local.month, local.day), qty))
+    return result
 
 
 def history(customer_id: int, rep_zone: str) -> list[PastOrder]:
     """The customer's orders as (local day, total quantity) for the reorder prediction."""
     with database.connection_context():
-        rows = list(
-            Order.select(Order.id, Order.quote, Order.ordered_at)
-            .where(Order.customer == customer_id)
-            .order_by(Order.ordered_at.desc())
-            .limit(HISTORY_LIMIT)
-        )
-        quote_ids = [r.quote_id for r in rows if r.quote_id is not None]
-        quantities: dict[int, Decimal] = {}
-        if quote_ids:
-            sums = (
-                QuoteLine.select(QuoteLine.quote, fn.SUM(QuoteLine.quantity))
-                .where(QuoteLine.quote.in_(quote_ids))
-                .group_by(QuoteLine.quote)
-                .tuples()
-            )
-            for quote_id, total in cast(Iterable[tuple[int, Any]], sums):
-                quantities[quote_id] = Decimal(str(total))
-    result = []
-    for row in rows:
-        local = row.ordered_at.in_timezone(rep_zone)
-        qty = quantities.get(row.quote_id) if row.quote_id is not None else None
-        result.append(PastOrder(date(local.year, local.month, local.day), qty))
-    return result
+        return histories([customer_id], rep_zone)[customer_id]
 
 
 def reorder_prediction(customer_id: int, rep_zone: str) -> Prediction | None:
     return predict(history(customer_id, rep_zone))
 
 
+def _reorder_wanted(
+    prediction: Prediction | None, now: pendulum.DateTime, where: sales_tasks.Where
+) -> list[sales_tasks.Wanted]:
+    if prediction is None:
+        return []
+    due_day = max(prediction.ask_on, now.in_timezone(where.zone).date())
+    next_day = pendulum.date(
+        prediction.next_order_on.year, prediction.next_order_on.month, prediction.next_order_on.day
+    ).format("D MMM YYYY")
+    return [
+        sales_tasks.Wanted(
+            slot=prediction.next_order_on.isoformat(),
+            kind=TaskKind.NURTURE,
+            due_at=sales_tasks.due_on_day(due_day, where),
+            title=_("Ask about the next order (due about {day})").format(day=next_day),
+            why=_(
+                "{n} orders, one every {days} days on average: the next is due about "
+                "{day}. Ask in time for production (template reorder_prompt)."
+            ).format(n=prediction.orders, days=prediction.mean_interval_days, day=next_day),
+        )
+    ]
+
+
+def _reorder_plans(
+    customer_ids: Sequence[int],
+    now: pendulum.DateTime,
+    rep_zone: str,
+    wheres: Mapping[int, sales_tasks.Where] | None = None,
+) -> list[sales_tasks.Plan]:
+    pasts = histories(customer_ids, rep_zone)
+    if wheres is None:
+        wheres = sales_tasks.where_for_many(customer_ids, rep_zone)
+    return [
+        sales_tasks.Plan(
+            f"c{customer_id}",
+            wheres[customer_id],
+            _reorder_wanted(predict(past), now, wheres[customer_id]),
+        )
+        for customer_id, past in pasts.items()
+    ]
+
+
 def plan_reorder(
     customer_id: int, now: pendulum.DateTime, rep_zone: str, rep_id: int | None
 ) -> tuple[int, int]:
     """The "ask about the next order" task, ahead of the predicted next order."""
-    prediction = reorder_prediction(customer_id, rep_zone)
-    with database.connection_context(), database.atomic():
-        where = sales_tasks.where_for(customer_id, rep_zone)
-        wanted = []
-        if prediction is not None:
-            due_day = max(prediction.ask_on, now.in_timezone(where.zone).date())
-            next_day = pendulum.date(
-                prediction.next_order_on.year,
-                prediction.next_order_on.month,
-                prediction.next_order_on.day,
-            ).format("D MMM YYYY")
-            wanted.append(
-                sales_tasks.Wanted(
-                    slot=prediction.next_order_on.isoformat(),
-                    kind=TaskKind.NURTURE,
-                    due_at=sales_tasks.due_on_day(due_day, where),
-                    title=_("Ask about the next order (due about {day})").format(day=next_day),
-                    why=_(
-                        "{n} orders, one every {days} days on average: the next is due about "
-                        "{day}. Ask in time for production (template reorder_prompt)."
-                    ).format(n=prediction.orders, days=prediction.mean_interval_days, day=next_day),
-                )
-            )
-        return sales_tasks.sync(
+    with database.connection_context():
+        return sales_tasks.sync_many(
             sales_tasks.RULE_REORDER,
-            f"c{customer_id}",
-            where,
-            wanted,
+            _reorder_plans([customer_id], now, rep_zone),
             now,
             _("a newer order changed the prediction"),
             rep_id,
@@ -720,8 +790,7 @@ def refresh_reminders(
 ) -> tuple[int, int]:
     """Step reminders of the orders still under way, and reorder prompts of customers with two
     or more orders (each bounded; open reminders of orders outside the window are kept in step
-    too)."""
-    created = closed = 0
+    too). Reads in batches and writes only what changed (sales_tasks.sync_many)."""
     with database.connection_context():
         under_way = [
             o.id
@@ -739,13 +808,21 @@ def refresh_reminders(
             .order_by(fn.MAX(Order.ordered_at).desc())
             .limit(BATCH)
         ]
-    for order_id in sorted(set(under_way)):
-        made, shut = plan_steps(order_id, now, rep_zone, rep_id)
-        created, closed = created + made, closed + shut
-    for customer_id in repeat:
-        made, shut = plan_reorder(customer_id, now, rep_zone, rep_id)
-        created, closed = created + made, closed + shut
-    return created, closed
+        steps = sales_tasks.sync_many(
+            sales_tasks.RULE_ORDER_STEP,
+            _step_plans(under_way, rep_zone),
+            now,
+            _("the order moved on"),
+            rep_id,
+        )
+        reorders = sales_tasks.sync_many(
+            sales_tasks.RULE_REORDER,
+            _reorder_plans(repeat, now, rep_zone),
+            now,
+            _("a newer order changed the prediction"),
+            rep_id,
+        )
+    return steps[0] + reorders[0], steps[1] + reorders[1]
 
 
 def quotes_without_order(customer_id: int) -> list[Any]:

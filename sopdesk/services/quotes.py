@@ -27,6 +27,7 @@ from peewee import JOIN, fn
 from sopdesk import clock
 from sopdesk.i18n import _
 from sopdesk.services import catalog, sales_tasks
+from sopdesk.services.timeline_events import Event, event_text
 from sopdesk.sop import money
 from sopdesk.sop import quotes as rules
 from sopdesk.sop.stages import ActivityKind, Direction, Incoterm, QuoteStatus, TaskKind
@@ -659,8 +660,9 @@ def _move(quote_id: int, to: QuoteStatus, now: pendulum.DateTime, **values: Any)
     return cast(Quote, Quote.get_by_id(quote.id))
 
 
-def _note(quote: Quote, text: str, now: pendulum.DateTime, rep_id: int | None) -> None:
-    Activity.create(
+def _note(quote: Quote, text: str, now: pendulum.DateTime, rep_id: int | None) -> int:
+    """A line on the customer's timeline (`text`: an event, worded when read); its id."""
+    activity = Activity.create(
         customer=quote.customer_id,
         inquiry=quote.inquiry_id,
         kind=ActivityKind.SYSTEM,
@@ -670,6 +672,7 @@ def _note(quote: Quote, text: str, now: pendulum.DateTime, rep_id: int | None) -
         text=text,
         by=rep_id,
     )
+    return int(activity.id)
 
 
 def send(
@@ -681,24 +684,32 @@ def send(
 ) -> QuoteView:
     """Mark the quote sent (the quote e-mail went out): the playbook's nudge and follow-ups
     start from its send time, and the expiry reminder is planned."""
-    now = now or clock.now()
+    return _send(quote_id, rep_id, now or clock.now(), rep_zone)[0]
+
+
+def _send(
+    quote_id: int, rep_id: int | None, now: pendulum.DateTime, rep_zone: str, emailed: bool = False
+) -> tuple[QuoteView, int]:
+    """`send`, and the id of the timeline note recording it."""
     view = get(quote_id)
     if view is None:
         raise QuoteError(_("that quote no longer exists"))
     check(view.to_draft(), _today(now, rep_zone))
     with database.connection_context(), database.atomic():
         quote = _move(quote_id, QuoteStatus.SENT, now, sent_at=now)
-        total = money.format_money(view.total, view.currency)
-        valid = view.valid_until.isoformat() if view.valid_until else "—"
-        _note(
-            quote,
-            f"Quotation {view.label} sent: {total}, {view.incoterm.value} {view.port}, "
-            f"valid until {valid}".replace("  ", " "),
-            now,
-            rep_id,
+        sent = event_text(
+            Event.QUOTE_SENT,
+            quote=view.label,
+            total=str(view.total),
+            currency=view.currency,
+            incoterm=view.incoterm.value,
+            port=view.port,
+            valid_until=view.valid_until.isoformat() if view.valid_until else None,
+            emailed=emailed,
         )
+        note_id = _note(quote, sent, now, rep_id)
     _after_state_change(quote_id, now, rep_zone, rep_id)
-    return cast(QuoteView, get(quote_id))
+    return cast(QuoteView, get(quote_id)), note_id
 
 
 def accept(
@@ -712,8 +723,8 @@ def accept(
     now = now or clock.now()
     with database.connection_context(), database.atomic():
         quote = _move(quote_id, QuoteStatus.ACCEPTED, now, accepted_at=now)
-        _note(quote, f"Quotation {rules.format_label(quote.year, quote.seq, quote.revision)} "
-              "accepted by the customer", now, rep_id)  # fmt: skip
+        label = rules.format_label(quote.year, quote.seq, quote.revision)
+        _note(quote, event_text(Event.QUOTE_ACCEPTED, quote=label), now, rep_id)
     _after_state_change(quote_id, now, rep_zone, rep_id)
     return cast(QuoteView, get(quote_id))
 
@@ -739,9 +750,10 @@ def discard(quote_id: int, *, now: pendulum.DateTime | None = None) -> None:
 
 
 def expire_lapsed(now: pendulum.DateTime, rep_zone: str) -> tuple[int, int]:
-    """Sent quotes past their validity become expired (a bounded batch); (0, how many)."""
+    """Sent quotes past their validity become expired (a bounded batch); (0, how many). Takes
+    the write lock only when there is a quote to expire."""
     today = _today(now, rep_zone)
-    with database.connection_context(), database.atomic():
+    with database.connection_context():
         ids = [
             q.id
             for q in Quote.select(Quote.id)
@@ -751,79 +763,97 @@ def expire_lapsed(now: pendulum.DateTime, rep_zone: str) -> tuple[int, int]:
         ]
         if not ids:
             return 0, 0
-        changed = (
-            Quote.update(status=QuoteStatus.EXPIRED, version=Quote.version + 1, updated_at=now)
-            .where(Quote.id.in_(ids), Quote.status == QuoteStatus.SENT)
-            .execute()
-        )
-        closed = 0
-        for quote_id in ids:
-            closed += _sync_expiry(quote_id, now, rep_zone, None)[1]
+        with database.atomic():
+            changed = (
+                Quote.update(status=QuoteStatus.EXPIRED, version=Quote.version + 1, updated_at=now)
+                .where(Quote.id.in_(ids), Quote.status == QuoteStatus.SENT)
+                .execute()
+            )
+            closed = _sync_expiry(ids, now, rep_zone, None)[1]
     return 0, int(changed) + closed
 
 
 # --- the expiry reminder ---------------------------------------------------------------------
 
 
-def _sync_expiry(
-    quote_id: int, now: pendulum.DateTime, rep_zone: str, rep_id: int | None
-) -> tuple[int, int]:
-    """Inside a transaction: the quote's expiry reminder exists exactly while it is sent."""
-    quote = Quote.get_or_none(Quote.id == quote_id)
-    subject = f"q{quote_id}"
-    if quote is None:
-        return 0, 0
-    where = sales_tasks.where_for(quote.customer_id, rep_zone)
-    wanted: list[sales_tasks.Wanted] = []
-    reason = _("the quotation is {status}").format(status=quote.status.value)
-    if quote.status is QuoteStatus.SENT and quote.valid_until is not None:
-        day = rules.expiry_reminder_day(quote.valid_until, _today(now, where.zone))
-        label = rules.format_label(quote.year, quote.seq, quote.revision)
-        valid = pendulum.date(
-            quote.valid_until.year, quote.valid_until.month, quote.valid_until.day
-        ).format("ddd D MMM")
-        wanted.append(
-            sales_tasks.Wanted(
-                slot=quote.valid_until.isoformat(),
-                kind=TaskKind.FOLLOW_UP,
-                due_at=sales_tasks.due_on_day(day, where),
-                title=_("Price valid until {day}: push quotation {quote}").format(
-                    day=valid, quote=label
-                ),
-                why=_(
-                    "Quote {quote} expires on {day}: create urgency with the real date, a small "
-                    "incentive, or a simple next step (closing templates)."
-                ).format(quote=label, day=valid),
-                inquiry_id=quote.inquiry_id,
-            )
+def _expiry_wanted(
+    quote: Any, now: pendulum.DateTime, where: sales_tasks.Where
+) -> list[sales_tasks.Wanted]:
+    if quote.status is not QuoteStatus.SENT or quote.valid_until is None:
+        return []
+    day = rules.expiry_reminder_day(quote.valid_until, _today(now, where.zone))
+    label = rules.format_label(quote.year, quote.seq, quote.revision)
+    valid = pendulum.date(
+        quote.valid_until.year, quote.valid_until.month, quote.valid_until.day
+    ).format("ddd D MMM")
+    return [
+        sales_tasks.Wanted(
+            slot=quote.valid_until.isoformat(),
+            kind=TaskKind.FOLLOW_UP,
+            due_at=sales_tasks.due_on_day(day, where),
+            title=_("Price valid until {day}: push quotation {quote}").format(
+                day=valid, quote=label
+            ),
+            why=_(
+                "Quote {quote} expires on {day}: create urgency with the real date, a small "
+                "incentive, or a simple next step (closing templates)."
+            ).format(quote=label, day=valid),
+            inquiry_id=quote.inquiry_id,
         )
-    return sales_tasks.sync(
-        sales_tasks.RULE_QUOTE_EXPIRY, subject, where, wanted, now, reason, rep_id
-    )
+    ]
+
+
+def _sync_expiry(
+    quote_ids: Iterable[int], now: pendulum.DateTime, rep_zone: str, rep_id: int | None
+) -> tuple[int, int]:
+    """The quotes' expiry reminders exist exactly while they are sent: a few reads, then one
+    write only for what changed (sales_tasks.sync_many). Call inside a connection."""
+    ids = sorted(set(quote_ids))
+    quotes: list[Any] = []
+    for start in range(0, len(ids), sales_tasks.CHUNK):
+        quotes.extend(Quote.select().where(Quote.id.in_(ids[start : start + sales_tasks.CHUNK])))
+    wheres = sales_tasks.where_for_many([q.customer_id for q in quotes], rep_zone)
+    totals = [0, 0]
+    # The reason a reminder closes names the quote's state, so each state is its own sync.
+    for status in QuoteStatus:
+        plans = [
+            sales_tasks.Plan(
+                f"q{q.id}", wheres[q.customer_id], _expiry_wanted(q, now, wheres[q.customer_id])
+            )
+            for q in quotes
+            if q.status is status
+        ]
+        reason = _("the quotation is {status}").format(status=status.value)
+        made, shut = sales_tasks.sync_many(
+            sales_tasks.RULE_QUOTE_EXPIRY, plans, now, reason, rep_id
+        )
+        totals[0] += made
+        totals[1] += shut
+    return totals[0], totals[1]
 
 
 def _after_state_change(
     quote_id: int, now: pendulum.DateTime, rep_zone: str, rep_id: int | None
 ) -> None:
     """Bring the expiry reminders of the quote's whole number (every revision) up to date."""
-    with database.connection_context(), database.atomic():
+    with database.connection_context():
         quote = Quote.get_or_none(Quote.id == quote_id)
         if quote is None:
             return
-        for other in (
-            Quote.select(Quote.id)
+        others = [
+            other.id
+            for other in Quote.select(Quote.id)
             .where(Quote.year == quote.year, Quote.seq == quote.seq)
             .limit(100)
-        ):
-            _sync_expiry(other.id, now, rep_zone, rep_id)
+        ]
+        _sync_expiry(others, now, rep_zone, rep_id)
 
 
 def refresh_reminders(
     now: pendulum.DateTime, rep_zone: str, rep_id: int | None = None
 ) -> tuple[int, int]:
     """Every sent quote (newest first, bounded) and every open expiry reminder: in step."""
-    created = closed = 0
-    with database.connection_context(), database.atomic():
+    with database.connection_context():
         ids = {
             q.id
             for q in Quote.select(Quote.id)
@@ -832,11 +862,87 @@ def refresh_reminders(
             .limit(REMINDER_BATCH)
         }
         ids.update(sales_tasks.open_subject_ids(sales_tasks.RULE_QUOTE_EXPIRY, "q", REMINDER_BATCH))
-        for quote_id in sorted(ids):
-            made, shut = _sync_expiry(quote_id, now, rep_zone, rep_id)
-            created += made
-            closed += shut
-    return created, closed
+        return _sync_expiry(ids, now, rep_zone, rep_id)
+
+
+# --- the quote e-mail ------------------------------------------------------------------------
+
+QUOTE_EMAIL_TEMPLATE = "quote_email"
+"""The reply template that summarises a quote (templates/reply/quote_email.j2)."""
+
+
+def is_quote_email(template_id: str) -> bool:
+    """The quote e-mail, or a language variant of it (quote_email_es)."""
+    return template_id == QUOTE_EMAIL_TEMPLATE or template_id.startswith(QUOTE_EMAIL_TEMPLATE + "_")
+
+
+def inquiry_for_email(view: QuoteView) -> int | None:
+    """The inquiry the quote e-mail answers (the draft screen drafts for an inquiry): the one
+    the quote was made from, else the customer's latest; None when the customer never wrote."""
+    if view.inquiry_id is not None:
+        return view.inquiry_id
+    with database.connection_context():
+        found = (
+            Inquiry.select(Inquiry.id)
+            .where(Inquiry.customer == view.customer_id)
+            .order_by(Inquiry.received_at.desc(), Inquiry.id.desc())
+            .first()
+        )
+    return found.id if found is not None else None
+
+
+@dataclass(frozen=True)
+class EmailedQuote:
+    """A draft quote `emailed` marked sent, with what `undo_emailed` needs to take it back."""
+
+    view: QuoteView
+    sent_at: pendulum.DateTime
+    note_id: int
+
+
+def emailed(
+    label: str,
+    *,
+    rep_id: int | None = None,
+    now: pendulum.DateTime | None = None,
+    rep_zone: str = "UTC",
+) -> EmailedQuote | None:
+    """The quote e-mail summarising quotation `label` was recorded as sent: a draft quote becomes
+    sent, as with `send` (its timeline note says it went by e-mail). A quote that is already sent
+    (or final) is left as it is: None. QuoteError when the draft cannot be sent (no lines, the
+    validity passed …): the e-mail is recorded, the quote stays a draft."""
+    view = find(label)
+    if view is None:
+        raise QuoteError(_("quotation {label} no longer exists").format(label=label))
+    if view.status is not QuoteStatus.DRAFT:
+        return None
+    now = now or clock.now()
+    sent, note_id = _send(view.quote_id, rep_id, now, rep_zone, emailed=True)
+    return EmailedQuote(sent, now, note_id)
+
+
+def undo_emailed(done: EmailedQuote, *, rep_zone: str = "UTC") -> QuoteView | None:
+    """Take back what `emailed` did (the rep undid the mark-sent right after): the quote is a
+    draft again, its note and its expiry reminder go. Not a move of the SOP's states — the quote
+    never went out. A quote changed since (accepted, revised) is left alone: None."""
+    now = clock.now()
+    with database.connection_context(), database.atomic():
+        undone = (
+            Quote.update(
+                status=QuoteStatus.DRAFT, sent_at=None, version=Quote.version + 1, updated_at=now
+            )
+            .where(
+                Quote.id == done.view.quote_id,
+                Quote.status == QuoteStatus.SENT,
+                Quote.sent_at == done.sent_at,
+            )
+            .execute()
+        )
+        if not undone:
+            return None
+        Activity.delete().where(Activity.id == done.note_id).execute()
+    _after_state_change(done.view.quote_id, now, rep_zone, None)
+    return get(done.view.quote_id)
 
 
 # --- the quote e-mail's guiding questions ----------------------------------------------------
@@ -882,6 +988,8 @@ def lines_for_products(
 
 
 __all__ = [
+    "QUOTE_EMAIL_TEMPLATE",
+    "EmailedQuote",
     "LineDraft",
     "QuoteDraft",
     "QuoteError",
@@ -896,11 +1004,14 @@ __all__ = [
     "discard",
     "draft_for_customer",
     "draft_for_inquiry",
+    "emailed",
     "expire",
     "expire_lapsed",
     "find",
     "for_customer",
     "get",
+    "inquiry_for_email",
+    "is_quote_email",
     "line_from_product",
     "lines_for_products",
     "parse_quantity",
@@ -911,4 +1022,5 @@ __all__ = [
     "revise",
     "save",
     "send",
+    "undo_emailed",
 ]

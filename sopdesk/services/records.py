@@ -18,7 +18,8 @@ from typing import Any
 import pendulum
 from peewee import JOIN, SQL, Case, fn
 
-from sopdesk import clock
+from sopdesk import clock, labels
+from sopdesk.i18n import N_, _, pgettext
 from sopdesk.services.records_timeline import (
     TIMELINE_WINDOW,
     Entry,
@@ -26,8 +27,13 @@ from sopdesk.services.records_timeline import (
     TimelineItem,
     TimelinePage,
     _timeline,
+    list_text,
+    lost_reason_note,
+    stage_reason_words,
     timeline_window,
 )
+from sopdesk.services.reps import shown_name_sql
+from sopdesk.services.scope import owned_by
 from sopdesk.services.views import Money
 from sopdesk.sop import geo, intake
 from sopdesk.sop import records as rules
@@ -77,9 +83,48 @@ STAGE_ORDER: tuple[Stage, ...] = (
 
 # --- errors ------------------------------------------------------------------------------------
 
+FIELD_LABELS: dict[str, str] = {
+    "company": N_("Company"),
+    "name": N_("Name"),
+    "country": N_("Country"),
+    "timezone": N_("Time zone"),
+    "website": N_("Website"),
+    "email_domain": N_("Domain"),
+    "linkedin": N_("LinkedIn"),
+    "source": N_("Source"),
+    "buyer_type": N_("Buyer type"),
+    "potential": N_("Potential"),
+    "expected_value": N_("Expected value"),
+    "first_contact": N_("First contact"),
+    "next_follow_up_plan": N_("Next step"),
+    "next_follow_up": N_("Next follow-up"),
+    "background_check_done": N_("Check done"),
+    "platform_profile": N_("Platform profile"),
+    "notes": N_("Notes"),
+    "tags": N_("Tags"),
+    "stage": N_("Stage"),
+    "lost_reason": N_("Lost reason"),
+    "contacts": N_("Contacts"),
+    "role": N_("Role"),
+    "email": N_("E-mail"),
+    "phone": N_("Phone"),
+    "whatsapp": N_("WhatsApp"),
+    "wechat": N_("WeChat"),
+    "kind": N_("Kind"),
+    # TRANSLATORS: the text of a touch (what was said or written).
+    "text": N_("Text"),
+}
+"""What the rep calls a field the service names by its column (errors name fields)."""
+
+
+def field_label(name: str) -> str:
+    """A field's name in the UI language ("email_domain" → "Domain")."""
+    label = FIELD_LABELS.get(name)
+    return _(label) if label is not None else name.replace("_", " ")
+
 
 class RecordError(Exception):
-    """A write was refused; the message says why in the rep's words."""
+    """A write was refused; the message says why in the rep's words (in the UI language)."""
 
 
 class NotFound(RecordError):  # noqa: N818 - named for what happened
@@ -91,7 +136,13 @@ class InvalidFields(RecordError):  # noqa: N818 - named for what happened
 
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors = dict(errors)
-        super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+        super().__init__(
+            # TRANSLATORS: separates the messages about several fields.
+            pgettext("separator between messages", "; ").join(
+                _("{field}: {error}").format(field=field_label(k), error=v)
+                for k, v in self.errors.items()
+            )
+        )
 
 
 class StaleEdit(RecordError):  # noqa: N818 - named for what happened
@@ -100,9 +151,8 @@ class StaleEdit(RecordError):  # noqa: N818 - named for what happened
     def __init__(self, fields: Sequence[str], version: int) -> None:
         self.fields = tuple(fields)
         self.version = version
-        super().__init__(
-            "changed by someone else meanwhile: " + (", ".join(self.fields) or "version")
-        )
+        names = list_text(field_label(f) for f in self.fields) or _("the record")
+        super().__init__(_("changed by someone else meanwhile: {fields}").format(fields=names))
 
 
 class StageSkip(RecordError):  # noqa: N818 - named for what happened
@@ -111,7 +161,11 @@ class StageSkip(RecordError):  # noqa: N818 - named for what happened
     def __init__(self, from_stage: Stage, to_stage: Stage) -> None:
         self.from_stage = from_stage
         self.to_stage = to_stage
-        super().__init__(f"{from_stage.value} → {to_stage.value} skips stages")
+        super().__init__(
+            _("{from_stage} → {to_stage} skips stages").format(
+                from_stage=labels.stage(from_stage), to_stage=labels.stage(to_stage)
+            )
+        )
 
 
 class LostReasonRequired(RecordError):  # noqa: N818 - named for what happened
@@ -263,8 +317,8 @@ def _where(flt: CustomerFilter, now: pendulum.DateTime, ids: list[int] | None) -
     if flt.no_next_step:
         clauses.append(Customer.next_follow_up_at.is_null())
         clauses.append(Customer.stage != Stage.LOST)
-    if flt.owner_id is not None:
-        clauses.append(Customer.owner == flt.owner_id)
+    if flt.owner_id is not None:  # "mine": theirs plus unassigned, as everywhere (scope.py)
+        clauses.append(owned_by(Customer.owner, flt.owner_id))
     if ids is not None:
         clauses.append(Customer.id.in_(ids))
     return clauses
@@ -295,7 +349,9 @@ def _segment_query(
     spec: _SortSpec, segment: int, descending: bool, clauses: list[Any], after: Cursor | None
 ) -> Any:
     query = (
-        Customer.select(*_ROW_FIELDS, Rep.name.alias("owner_name"), spec.expr.alias("sort_value"))
+        Customer.select(
+            *_ROW_FIELDS, shown_name_sql().alias("owner_name"), spec.expr.alias("sort_value")
+        )
         .join(Rep, JOIN.LEFT_OUTER, on=(Customer.owner == Rep.id))
         .where(*clauses)
     )
@@ -583,7 +639,7 @@ def field_text(detail: CustomerDetail, name: str, rep_zone: str = "UTC") -> str:
 
 def _detail_row(customer_id: int) -> Any:
     return (
-        Customer.select(Customer, Rep.name.alias("owner_name"))
+        Customer.select(Customer, shown_name_sql().alias("owner_name"))
         .join(Rep, JOIN.LEFT_OUTER, on=(Customer.owner == Rep.id))
         .where(Customer.id == customer_id)
         .objects()
@@ -688,7 +744,8 @@ def _clean_field(name: str, text: str, current: CustomerDetail, rep_zone: str) -
     if name == "email_domain":
         value = text.strip().lower().removeprefix("@")
         if value and (intake.email_domain(f"x@{value}") != value):
-            raise ValueError(f"{text.strip()[:60]!r} is not a domain (write it like acme.com)")
+            message = _("{value!r} is not a domain (write it like acme.com)")
+            raise ValueError(message.format(value=text.strip()[:60]))
         return {"email_domain": value}
     if name == "linkedin":
         return {"linkedin": rules.normalise_linkedin(text)}
@@ -716,11 +773,11 @@ def _clean_field(name: str, text: str, current: CustomerDetail, rep_zone: str) -
     if name in ("platform_profile", "notes"):
         value = intake.clean_text(text).strip()
         if len(value) > NOTES_LIMIT:
-            raise ValueError(f"too long: {len(value)} characters, at most {NOTES_LIMIT}")
+            raise ValueError(rules.too_long(len(value), NOTES_LIMIT))
         return {name: value}
     if name == "tags":
         return {"tags": rules.one_line(rules.parse_tags(text), 255)}
-    raise ValueError(f"{name} cannot be edited here")
+    raise ValueError(_("{field} cannot be edited here").format(field=field_label(name)))
 
 
 def local_midnight(day: Any, zone: str) -> pendulum.DateTime:
@@ -736,7 +793,7 @@ def validate_changes(
     errors: dict[str, str] = {}
     for name, text in changes.items():
         if name not in EDITABLE_FIELDS:
-            errors[name] = "not an editable field"
+            errors[name] = _("not an editable field")
             continue
         try:
             values.update(_clean_field(name, text, current, rep_zone))
@@ -763,7 +820,7 @@ def _bump(customer_id: int, version: int, values: Mapping[str, Any]) -> bool:
 def _stale(base: CustomerDetail, rep_zone: str) -> StaleEdit:
     current = _detail(base.customer_id, 1)
     if current is None:
-        raise NotFound(f"customer {base.code} no longer exists")
+        raise NotFound(_("customer {code} no longer exists").format(code=base.code))
     names = (*EDITABLE_FIELDS, "stage", "lost_reason", "next_follow_up")
     changed = [
         n for n in names if field_text(current, n, rep_zone) != field_text(base, n, rep_zone)
@@ -792,7 +849,7 @@ def update_customer(
                 search.index_customer(base.customer_id)
         detail = _detail(base.customer_id, TIMELINE_WINDOW)
     if detail is None:
-        raise NotFound(f"customer {base.code} no longer exists")
+        raise NotFound(_("customer {code} no longer exists").format(code=base.code))
     return detail
 
 
@@ -811,7 +868,7 @@ def _contact_values(changes: Mapping[str, str], country: str) -> dict[str, Any]:
             elif name in ("phone", "whatsapp"):
                 values[name] = rules.normalise_phone(text, country or None) if text.strip() else ""
             else:
-                errors[name] = "not a contact field"
+                errors[name] = _("not a contact field")
         except ValueError as exc:
             errors[name] = str(exc)
     if errors:
@@ -829,7 +886,7 @@ def save_contact(
     with database.connection_context():
         customer: Any = Customer.get_or_none(Customer.id == customer_id)
         if customer is None:
-            raise NotFound(f"no customer {customer_id}")
+            raise NotFound(_("no customer {id}").format(id=customer_id))
         values = _contact_values(changes, customer.country)
         contact: Any
         with database.atomic():
@@ -845,7 +902,8 @@ def save_contact(
                     Contact.id == contact_id, Contact.customer == customer_id
                 )
                 if contact is None:
-                    raise NotFound(f"no contact {contact_id} for {customer.code}")
+                    message = _("no contact {id} for customer {code}")
+                    raise NotFound(message.format(id=contact_id, code=customer.code))
                 for name, value in values.items():
                     setattr(contact, name, value)
                 contact.save()
@@ -880,7 +938,8 @@ def set_primary_contact(customer_id: int, contact_id: int) -> None:
             .where(Contact.id == contact_id, Contact.customer == customer_id)
             .exists()
         ):
-            raise NotFound(f"no contact {contact_id} for customer {customer_id}")
+            message = _("no contact {id} for customer {code}")
+            raise NotFound(message.format(id=contact_id, code=customer_id))
         Contact.update(is_primary=(Contact.id == contact_id)).where(
             Contact.customer == customer_id
         ).execute()
@@ -909,14 +968,14 @@ def log_touch(
     """Store a touch with its exact text; the sheet's latest follow-up moves to it."""
     text = intake.clean_text(text).strip()
     if not text:
-        raise InvalidFields({"text": "a touch needs its text (what was said or written)"})
+        raise InvalidFields({"text": _("a touch needs its text (what was said or written)")})
     if kind is ActivityKind.SYSTEM:
-        raise InvalidFields({"kind": "system entries are written by sopdesk itself"})
+        raise InvalidFields({"kind": _("system entries are written by sopdesk itself")})
     at = at or clock.now()
     with database.connection_context(), database.atomic():
         customer = Customer.get_or_none(Customer.id == customer_id)
         if customer is None:
-            raise NotFound(f"no customer {customer_id}")
+            raise NotFound(_("no customer {id}").format(id=customer_id))
         activity = Activity.create(
             customer=customer_id,
             kind=kind,
@@ -964,12 +1023,18 @@ def set_next_follow_up(
     with database.connection_context(), database.atomic():
         customer: Any = Customer.get_or_none(Customer.id == customer_id)
         if customer is None:
-            raise NotFound(f"no customer {customer_id}")
+            raise NotFound(_("no customer {id}").format(id=customer_id))
         values: dict[str, Any] = {"next_follow_up_at": due, "version": Customer.version + 1}
         if plan_text is not None:
             values["next_follow_up_plan"] = plan_text
         Customer.update(**values).where(Customer.id == customer_id).execute()
-        title = plan_text or customer.next_follow_up_plan or f"Follow up {customer.display_name}"
+        # The task's words are stored in the writer's language, like every task's (Today shows
+        # them as written).
+        title = (
+            plan_text
+            or customer.next_follow_up_plan
+            or _("Follow up {customer}").format(customer=customer.display_name)
+        )
         task = (
             Task.open()
             .where(
@@ -986,7 +1051,7 @@ def set_next_follow_up(
                 owner=by if by is not None else customer.owner_id,
                 kind=TaskKind.FOLLOW_UP,
                 title=title,
-                why="next follow-up planned on the customer sheet",
+                why=_("next follow-up planned on the customer sheet"),
                 due_at=due,
                 source="manual",
             )
@@ -1002,7 +1067,7 @@ def clear_next_follow_up(customer_id: int) -> None:
         Customer.update(next_follow_up_at=None, version=Customer.version + 1).where(
             Customer.id == customer_id
         ).execute()
-        Task.update(skipped_reason="cleared on the customer sheet").where(
+        Task.update(skipped_reason=_("cleared on the customer sheet")).where(
             Task.customer == customer_id,
             Task.kind == TaskKind.FOLLOW_UP,
             Task.source == "manual",
@@ -1033,30 +1098,40 @@ def change_stage(
     lost_reason: LostReason | None = None,
     confirm_skip: bool = False,
     now: pendulum.DateTime | None = None,
+    event: str = "",
 ) -> StageChangeView:
     """Move a customer to `to_stage`, stored as history (from, to, when, who, why).
 
     Lost needs a reason from the list (the weekly review groups by it). A move that jumps over
-    funnel stages (lead → negotiation) raises StageSkip unless `confirm_skip`.
+    funnel stages (lead → negotiation) raises StageSkip unless `confirm_skip`. A move sopdesk
+    itself makes gives its reason as `event` (an `event_text`), stored instead of words and worded
+    when read. The view's reason is in the UI language, as the timeline shows it.
     """
     now = now or clock.now()
     why = intake.clean_text(why).strip()
     if to_stage is Stage.LOST and lost_reason is None:
-        raise LostReasonRequired("a lost customer needs a reason: " + ", ".join(LostReason))
+        reasons = list_text(_(labels.LOST_REASON[r]) for r in LostReason)
+        raise LostReasonRequired(
+            _("a lost customer needs a reason: {reasons}").format(reasons=reasons)
+        )
     with database.connection_context(), database.atomic():
         customer: Any = Customer.get_or_none(Customer.id == customer_id)
         if customer is None:
-            raise NotFound(f"no customer {customer_id}")
+            raise NotFound(_("no customer {id}").format(id=customer_id))
         if customer.merged_into_id is not None:
-            raise RecordError(f"{customer.code} was merged into another customer")
+            message = _("{code} was merged into another customer")
+            raise RecordError(message.format(code=customer.code))
         from_stage = customer.stage
         if from_stage is to_stage:
-            raise RecordError(f"{customer.code} is already at {to_stage.value}")
+            message = _("{code} is already at {stage}")
+            raise RecordError(message.format(code=customer.code, stage=labels.stage(to_stage)))
         if skips_stages(from_stage, to_stage) and not confirm_skip:
             raise StageSkip(from_stage, to_stage)
-        reason = why
+        reason = event or why
         if to_stage is Stage.LOST and lost_reason is not None:
-            reason = f"{lost_reason.value}: {why}" if why else lost_reason.value
+            # Stored as the reason's code, then the rep's words: "competitor: went with a rival".
+            # The timeline shows the code in the reader's language (records_timeline).
+            reason = lost_reason_note(lost_reason, why)
         change = StageChange.create(
             customer=customer_id,
             from_stage=from_stage,
@@ -1072,14 +1147,16 @@ def change_stage(
             version=Customer.version + 1,
         ).where(Customer.id == customer_id).execute()
         who = _rep_name(by)
-    return StageChangeView(change.id, customer_id, from_stage, to_stage, now, who, reason)
+    shown = stage_reason_words(to_stage.value, reason)
+    return StageChangeView(change.id, customer_id, from_stage, to_stage, now, who, shown)
 
 
 def stage_history(customer_id: int, limit: int = 100) -> list[StageChangeView]:
-    """The customer's stage changes, newest first."""
+    """The customer's stage changes, newest first; reasons in the UI language (as the timeline
+    shows them)."""
     with database.connection_context():
         rows: Any = (
-            StageChange.select(StageChange, Rep.name.alias("who"))
+            StageChange.select(StageChange, shown_name_sql().alias("who"))
             .join(Rep, JOIN.LEFT_OUTER, on=(StageChange.by == Rep.id))
             .where(StageChange.customer == customer_id)
             .order_by(StageChange.at.desc(), StageChange.id.desc())
@@ -1088,7 +1165,13 @@ def stage_history(customer_id: int, limit: int = 100) -> list[StageChangeView]:
         )
         return [
             StageChangeView(
-                r.id, customer_id, r.from_stage, r.to_stage, r.at, r.who or "", r.reason
+                r.id,
+                customer_id,
+                r.from_stage,
+                r.to_stage,
+                r.at,
+                r.who or "",
+                stage_reason_words(r.to_stage.value, r.reason),
             )
             for r in rows
         ]
@@ -1108,6 +1191,7 @@ from sopdesk.services.records_merge import (  # noqa: E402
 __all__ = [
     "BACKGROUND_FIELDS",
     "EDITABLE_FIELDS",
+    "FIELD_LABELS",
     "ContactView",
     "Cursor",
     "CustomerDetail",
@@ -1138,6 +1222,7 @@ __all__ = [
     "customer_detail",
     "customer_window",
     "duplicate_candidates",
+    "field_label",
     "field_text",
     "find_duplicates",
     "first_window",

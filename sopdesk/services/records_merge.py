@@ -13,6 +13,7 @@ from typing import Any
 import pendulum
 
 from sopdesk import clock
+from sopdesk.i18n import _
 from sopdesk.services.records import (
     CONTACT_LIMIT,
     CustomerDetail,
@@ -23,6 +24,7 @@ from sopdesk.services.records import (
     _contact_values,
     _tuples,
 )
+from sopdesk.services.records_timeline import Event, event_text
 from sopdesk.sop import geo, intake
 from sopdesk.sop import records as rules
 from sopdesk.sop.stages import ActivityKind, BuyerType, Channel, Direction, Stage
@@ -56,7 +58,7 @@ class DuplicateCandidate:
     country: str
     stage: Stage
     reasons: tuple[str, ...]
-    """"e-mail a@b.com", "domain acme.com", "company name 96%"."""
+    """"e-mail a@b.com", "domain acme.com", "company name 96%" (in the UI language)."""
     score: int
     """100 for a shared e-mail; 90 for a domain; the name score otherwise."""
 
@@ -103,7 +105,7 @@ def _find_duplicates(
             .limit(100)
         )
         for customer_id, email in rows:
-            note(int(customer_id), f"e-mail {email}", 100)
+            note(int(customer_id), _("e-mail {email}").format(email=email), 100)
     domain = domain.strip().lower()
     if domain and not intake.is_free_mail(domain):
         rows = _tuples(
@@ -112,7 +114,7 @@ def _find_duplicates(
             .limit(50)
         )
         for (customer_id,) in rows:
-            note(int(customer_id), f"domain {domain}", 90)
+            note(int(customer_id), _("domain {domain}").format(domain=domain), 90)
     key = intake.normalise_company(company) if company.strip() else ""
     if key:
         ids = search.customers_with_any_word(key.split(), 100)
@@ -125,7 +127,8 @@ def _find_duplicates(
             for customer_id, other_company, other_name in rows:
                 score = _name_score(company, other_company or other_name)
                 if score >= NAME_MATCH:
-                    note(int(customer_id), f"company name {score}%", score)
+                    reason = _("company name {score}%").format(score=score)
+                    note(int(customer_id), reason, score)
     if not reasons:
         return []
     found: dict[int, Any] = {
@@ -162,7 +165,7 @@ def duplicate_candidates(customer_id: int, limit: int = 10) -> list[DuplicateCan
     with database.connection_context():
         customer = Customer.get_or_none(Customer.id == customer_id)
         if customer is None:
-            raise NotFound(f"no customer {customer_id}")
+            raise NotFound(_("no customer {id}").format(id=customer_id))
         emails = [
             str(row[0])
             for row in _tuples(
@@ -238,15 +241,16 @@ def merge(
     `other` stays as a record pointing at `keep` (`merged_into`); a system touch records it."""
     now = now or clock.now()
     if keep_id == other_id:
-        raise RecordError("a customer cannot be merged into itself")
+        raise RecordError(_("a customer cannot be merged into itself"))
     with database.connection_context(), database.atomic():
         keep: Any = Customer.get_or_none(Customer.id == keep_id)
         other: Any = Customer.get_or_none(Customer.id == other_id)
         if keep is None or other is None:
-            raise NotFound("both customers must exist")
+            raise NotFound(_("both customers must exist"))
         for customer in (keep, other):
             if customer.merged_into_id is not None:
-                raise RecordError(f"{customer.code} was already merged into another customer")
+                message = _("{code} was already merged into another customer")
+                raise RecordError(message.format(code=customer.code))
         keep_has_primary = (
             Contact.select().where(Contact.customer == keep_id, Contact.is_primary).exists()
         )
@@ -274,15 +278,18 @@ def merge(
         Customer.update(
             merged_into=keep_id, version=Customer.version + 1, next_follow_up_at=None
         ).where(Customer.id == other_id).execute()
-        Activity.create(
+        Activity.create(  # words at read time, in the reader's language (records_timeline)
             customer=keep_id,
             kind=ActivityKind.SYSTEM,
             direction=Direction.NONE,
             at=now,
-            subject=f"Merged {other.code} into {keep.code}",
-            text=(
-                f"Merged {other.code} ({other.display_name}) into {keep.code}: "
-                + ", ".join(f"{n} {label}" for label, n in moved.items() if n)
+            subject=f"{other.code} → {keep.code}",
+            text=event_text(
+                Event.MERGED,
+                other=other.code,
+                other_name=other.display_name,
+                keep=keep.code,
+                moved={label: n for label, n in moved.items() if n},
             ),
             by=by,
         )
@@ -330,7 +337,7 @@ def create_customer(
         except ValueError as exc:
             errors[key] = str(exc)
     if not (values.get("company") or values.get("name")):
-        errors["company"] = "a company or a name is needed"
+        errors["company"] = _("a company or a name is needed")
     contact: dict[str, str] = {}
     try:
         contact = _contact_values(

@@ -4,6 +4,14 @@ first, as windows of one UNION ALL query (keyset on when, kind and id).
 Each kind is its own bounded sub-select (newest `limit` after the cursor, over its
 `(customer, time)` index); the outer query merges them and keeps `limit`. So a window is one query
 whatever the size of the timeline, and the exact text of every item comes with it.
+
+What sopdesk itself writes on a timeline is stored as data, not as a sentence, and put into words
+when it is read, in the reader's language (a Chinese rep's merge reads in English for an English
+colleague): a system touch holds an event (`event_text`: its kind and values as JSON, the subject
+a language-neutral line such as "C-00012 → C-00003"); a lost customer's stage change holds the lost
+reason's code before the rep's own words ("competitor: went with a rival"). Entries written before
+this, and everything a rep typed, are shown exactly as stored. The events and their words are in
+timeline_events.
 """
 
 from __future__ import annotations
@@ -15,6 +23,16 @@ from typing import Any
 import pendulum
 from peewee import JOIN, SQL, Cast, Select, Value, fn
 
+from sopdesk.services.reps import shown_name_sql
+from sopdesk.services.timeline_events import (
+    Event,
+    activity_words,
+    event_text,
+    list_text,
+    lost_reason_note,
+    read_event,
+    stage_reason_words,
+)
 from sopdesk.services.views import Money
 from sopdesk.sop.stages import Direction
 from sopdesk.store.db import database
@@ -82,6 +100,10 @@ class TimelinePage:
     next_after: TimelineCursor | None
 
 
+# --- words written at read time ------------------------------------------------------------------
+# Events and their words live in timeline_events (the services that write events import it too).
+
+
 def _member(query: Any, entry: Entry, at: Any, id_field: Any, after: TimelineCursor | None) -> Any:
     """One kind of timeline entry, newest first, after the cursor, as a sub-select."""
     if after is not None:
@@ -115,7 +137,7 @@ def _timeline_query(customer_id: int, after: TimelineCursor | None, limit: int) 
             Activity.direction.alias("direction"),
             Activity.subject.alias("title"),
             Activity.text.alias("body"),
-            by.name.alias("who"),
+            shown_name_sql(by).alias("who"),
             no_int.alias("n1"),
             no_int.alias("n2"),
             no_int.alias("n3"),
@@ -161,7 +183,7 @@ def _timeline_query(customer_id: int, after: TimelineCursor | None, limit: int) 
             Value(Direction.OUT.value).alias("direction"),
             Quote.incoterm.alias("title"),
             Quote.notes.alias("body"),
-            quote_by.name.alias("who"),
+            shown_name_sql(quote_by).alias("who"),
             Quote.year.alias("n1"),
             Quote.seq.alias("n2"),
             Quote.revision.alias("n3"),
@@ -207,7 +229,7 @@ def _timeline_query(customer_id: int, after: TimelineCursor | None, limit: int) 
             Value(Direction.NONE.value).alias("direction"),
             Order.number.alias("title"),
             Order.feedback_text.alias("body"),
-            order_by.name.alias("who"),
+            shown_name_sql(order_by).alias("who"),
             no_int.alias("n1"),
             no_int.alias("n2"),
             no_int.alias("n3"),
@@ -231,7 +253,7 @@ def _timeline_query(customer_id: int, after: TimelineCursor | None, limit: int) 
             Value(Direction.NONE.value).alias("direction"),
             fn.COALESCE(StageChange.from_stage, "").alias("title"),
             StageChange.reason.alias("body"),
-            stage_by.name.alias("who"),
+            shown_name_sql(stage_by).alias("who"),
             no_int.alias("n1"),
             no_int.alias("n2"),
             no_int.alias("n3"),
@@ -276,6 +298,11 @@ def _item(row: tuple[Any, ...]) -> TimelineItem:
     if entry is Entry.SAMPLE:
         kind = "paid" if n1 else "free"
         title = title.strip()
+    body = body or ""
+    if entry is Entry.ACTIVITY:
+        title, body = activity_words(kind or "", title, body)
+    elif entry is Entry.STAGE:
+        body = stage_reason_words(kind or "", body)
     return TimelineItem(
         entry=entry,
         item_id=int(item_id),
@@ -283,7 +310,7 @@ def _item(row: tuple[Any, ...]) -> TimelineItem:
         kind=kind or "",
         direction=Direction(direction or Direction.NONE.value),
         title=title,
-        text=body or "",
+        text=body,
         by=who or "",
         amount=_money(_MONEY.python_value(amount), currency) if amount is not None else None,
     )
@@ -305,3 +332,19 @@ def timeline_window(
     """The next `limit` timeline items after `after`, newest first; one query."""
     with database.connection_context():
         return _timeline(customer_id, after, max(1, min(limit, WINDOW)))
+
+
+__all__ = [
+    "Entry",
+    "Event",
+    "TimelineCursor",
+    "TimelineItem",
+    "TimelinePage",
+    "activity_words",
+    "event_text",
+    "list_text",
+    "lost_reason_note",
+    "read_event",
+    "stage_reason_words",
+    "timeline_window",
+]

@@ -2,7 +2,12 @@
 
 A rep is the login running sopdesk. Managers see everyone's work, may open sopdesk as another rep
 (`sopdesk --rep LOGIN`) and give customers to another rep; a reassignment keeps its history as a
-system entry on the customer's timeline ("reassigned from A to B").
+system entry on the customer's timeline ("reassigned from A to B", an event worded when read).
+
+A rep who leaves is deactivated (`sopdesk rep deactivate LOGIN`), never deleted: they can no longer
+open sopdesk or receive new inquiries, but their name stays on the history, the reports and the
+owner columns, marked "(inactive)". Their customers, open inquiries and open follow-ups move to
+another rep at once (`--reassign-to`) or later, one customer at a time.
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pendulum
-from peewee import JOIN, IntegrityError, fn
+from peewee import JOIN, Case, IntegrityError, Value, fn
 
 from sopdesk import clock
 from sopdesk.i18n import _
+from sopdesk.services.timeline_events import Event, event_text
 from sopdesk.sop.stages import ActivityKind, Direction, RepRole
 from sopdesk.store.db import database
 from sopdesk.store.models import Activity, Customer, Inquiry, Rep, Task
@@ -26,6 +32,8 @@ LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$", re.IGNORECASE)
 """A Unix login name (what `whoami` prints)."""
 LIMIT = 500
 """Reps listed at most: a team, not a call centre."""
+HISTORY_BATCH = 500
+"""Timeline entries written per INSERT when a leaving rep's customers move."""
 
 
 class RepError(Exception):
@@ -46,14 +54,41 @@ class RepView:
     role: RepRole
     customers: int = 0
     """Active customers they own."""
+    deactivated_at: pendulum.DateTime | None = None
+    """When a manager deactivated them (they left); None while they work here."""
 
     @property
     def is_manager(self) -> bool:
         return self.role is RepRole.MANAGER
 
     @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
+
+    @property
     def label(self) -> str:
-        return self.name or self.login
+        """The name shown for them: "Li Wei", or "Li Wei (inactive)" once deactivated."""
+        name = self.name or self.login
+        return name if self.active else inactive_name(name)
+
+
+def inactive_name(name: str) -> str:
+    return _("{name} (inactive)").format(name=name)
+
+
+def shown_name_sql(rep: Any = Rep) -> Any:
+    """The rep's name as history and owner columns show it: marked "(inactive)" once they left.
+
+    An expression over `rep` (Rep or an alias of it, joined in the caller's query; a LEFT OUTER
+    join gives NULL for nobody), so the mark costs no extra query per row.
+    """
+    prefix, _sep, suffix = inactive_name("\0").partition("\0")
+    marked: Any = rep.name
+    if prefix:
+        marked = Value(prefix).concat(marked)
+    if suffix:
+        marked = marked.concat(suffix)
+    return Case(None, [(rep.deactivated_at.is_null(), rep.name)], marked)
 
 
 def _view(rep: Any, customers: int = 0) -> RepView:
@@ -69,7 +104,12 @@ def _view(rep: Any, customers: int = 0) -> RepView:
         language=rep.language,
         role=rep.role,
         customers=customers,
+        deactivated_at=rep.deactivated_at,
     )
+
+
+def _active_managers() -> Any:
+    return Rep.select().where(Rep.role == RepRole.MANAGER, Rep.is_active_clause())
 
 
 def _clean(values: Mapping[str, str]) -> dict[str, Any]:
@@ -129,12 +169,11 @@ def update_rep(login: str, **changes: str) -> RepView:
         rep = Rep.get_or_none(Rep.login == login)
         if rep is None:
             raise RepError(_("no rep with the login {login}").format(login=login))
-        if values.get("role") is RepRole.REP and rep.role is RepRole.MANAGER:
-            managers = Rep.select().where(Rep.role == RepRole.MANAGER).count()
-            if managers <= 1:
-                raise RepError(
-                    _("{login} is the only manager; make another one first").format(login=login)
-                )
+        demoted = values.get("role") is RepRole.REP and _is_manager(rep)
+        if demoted and _active_managers().count() <= 1:
+            raise RepError(
+                _("{login} is the only manager; make another one first").format(login=login)
+            )
         if values:
             Rep.update(**values, updated_at=clock.now()).where(Rep.id == rep.id).execute()
         rep = Rep.get_by_id(rep.id)
@@ -142,7 +181,7 @@ def update_rep(login: str, **changes: str) -> RepView:
 
 
 def list_reps() -> list[RepView]:
-    """Every rep with how many active customers they own, by login."""
+    """Every rep (deactivated ones too) with how many active customers they own, by login."""
     owned = fn.COUNT(Customer.id)
     with database.connection_context():
         rows = (
@@ -157,6 +196,21 @@ def list_reps() -> list[RepView]:
             .limit(LIMIT)
         )
         return [_view(r, int(getattr(r, "owned", 0) or 0)) for r in rows]
+
+
+def next_in_scope(current: int | None) -> RepView | None:
+    """A manager's `t` on the workbench and the customer sheet: from the team (None) to the first
+    rep, from each rep to the next, after the last back to the team (None). The reps in turn are
+    those whose role is "rep" (everyone on a team of managers only), deactivated ones too: what
+    they still own stays in view, under their marked name."""
+    team = list_reps()
+    turns = [r for r in team if not r.is_manager] or team
+    ids = [r.rep_id for r in turns]
+    if current is None:
+        return turns[0] if turns else None
+    if current in ids and ids.index(current) + 1 < len(ids):
+        return turns[ids.index(current) + 1]
+    return None
 
 
 def rep_by_login(login: str) -> RepView | None:
@@ -179,11 +233,18 @@ def act_as(own_login: str, other_login: str) -> RepView:
             _("only a manager may work as another rep; {login} is not one "
               "(a manager runs: sopdesk rep set {login} --role manager)").format(login=own_login)
         )  # fmt: skip
+    if not me.active:
+        raise RepError(_("{login} is deactivated").format(login=own_login))
     other = rep_by_login(other_login)
     if other is None:
         raise RepError(
             _("no rep with the login {login} (see sopdesk rep list)").format(login=other_login)
         )
+    if not other.active:
+        raise RepError(
+            _("{login} is deactivated; their work shows in the team view "
+              "(or: sopdesk rep activate {login})").format(login=other_login)
+        )  # fmt: skip
     return other
 
 
@@ -207,11 +268,13 @@ def reassign_customer(customer_id: int, to_rep_id: int, by_rep_id: int | None) -
     now = clock.now()
     with database.connection_context(), database.atomic():
         by = Rep.get_or_none(Rep.id == by_rep_id) if by_rep_id is not None else None
-        if by is None or by.role is not RepRole.MANAGER:
+        if by is None or by.role is not RepRole.MANAGER or not by.is_active:
             raise RepError(_("only a manager can give a customer to another rep"))
         to = Rep.get_or_none(Rep.id == to_rep_id)
         if to is None:
             raise RepError(_("no rep {id}").format(id=to_rep_id))
+        if not to.is_active:
+            raise RepError(_("{rep} is deactivated").format(rep=to.name or to.login))
         customer = Customer.get_or_none(Customer.id == customer_id)
         if customer is None:
             raise RepError(_("no customer {id}").format(id=customer_id))
@@ -239,19 +302,40 @@ def reassign_customer(customer_id: int, to_rep_id: int, by_rep_id: int | None) -
             )
             .execute()
         )
-        from_name = (old.name or old.login) if old is not None else "nobody"
+        from_name = (old.name or old.login) if old is not None else ""
         to_name = to.name or to.login
-        Activity.create(  # stored words stay English, like every system entry
-            customer=customer_id,
-            kind=ActivityKind.SYSTEM,
-            direction=Direction.NONE,
-            at=now,
-            subject=f"Reassigned from {from_name} to {to_name}",
-            text=f"by {by.name or by.login}; {inquiries} unanswered inquiries and {tasks} open "
-            "follow-ups moved with the customer",
-            by=by.id,
-        )
-    return Reassignment(customer_id, from_name, to_name, int(inquiries), int(tasks))
+        Activity.create(**_reassigned(customer_id, from_name, to_name, by, now, inquiries, tasks))
+    return Reassignment(customer_id, from_name or _("nobody"), to_name, int(inquiries), int(tasks))
+
+
+def _reassigned(
+    customer_id: int,
+    from_name: str,
+    to_name: str,
+    by: Any,
+    now: pendulum.DateTime,
+    inquiries: int,
+    tasks: int,
+    left: bool = False,
+) -> dict[str, Any]:
+    """The timeline entry of a reassignment: an event, worded when read (timeline_events)."""
+    return {
+        "customer": customer_id,
+        "kind": ActivityKind.SYSTEM,
+        "direction": Direction.NONE,
+        "at": now,
+        "subject": f"{from_name or '—'} → {to_name}",
+        "text": event_text(
+            Event.REASSIGNED,
+            old=from_name,
+            new=to_name,
+            manager=by.name or by.login,
+            inquiries=int(inquiries),
+            tasks=int(tasks),
+            left=left,
+        ),
+        "by": by.id,
+    }
 
 
 def may_change(actor_login: str, target_login: str | None, role_change: bool) -> None:
@@ -262,9 +346,9 @@ def may_change(actor_login: str, target_login: str | None, role_change: bool) ->
     whoever can write the database file can change it (docs/team.md).
     """
     with database.connection_context():
-        has_manager = Rep.select().where(Rep.role == RepRole.MANAGER).exists()
+        has_manager = _active_managers().exists()
         actor = Rep.get_or_none(Rep.login == actor_login)
-    if not has_manager or (actor is not None and actor.role is RepRole.MANAGER):
+    if not has_manager or (actor is not None and _is_manager(actor)):
         return
     if target_login is None:
         raise RepError(_("only a manager can add reps"))
@@ -272,3 +356,187 @@ def may_change(actor_login: str, target_login: str | None, role_change: bool) ->
         raise RepError(_("only a manager can change roles"))
     if target_login != actor_login:
         raise RepError(_("only a manager can change another rep's profile"))
+
+
+def _is_manager(rep: Any) -> bool:
+    """An active manager: a deactivated one keeps the role on record but no rights."""
+    return bool(rep.role is RepRole.MANAGER and rep.is_active)
+
+
+# --- a rep who leaves --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnedWork:
+    """What a rep owns that someone must take over when they leave."""
+
+    customers: int
+    """Active (not merged) customers."""
+    inquiries: int
+    """Open inquiries: unanswered and not archived."""
+    tasks: int
+    """Open follow-ups: neither done nor skipped."""
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.customers or self.inquiries or self.tasks)
+
+
+@dataclass(frozen=True)
+class Deactivation:
+    rep: RepView
+    already: bool
+    """They were deactivated before (only their work moved, if asked)."""
+    left: OwnedWork
+    """What they still own afterwards (nothing when it moved)."""
+    moved: OwnedWork | None = None
+    to_name: str = ""
+
+
+def _open_inquiries(rep_id: int) -> tuple[Any, ...]:
+    """WHERE clauses: a rep's open inquiries (unanswered, not archived)."""
+    return (Inquiry.owner == rep_id, Inquiry.first_reply_at.is_null(), ~Inquiry.archived)
+
+
+def _open_tasks(rep_id: int) -> tuple[Any, ...]:
+    """WHERE clauses: a rep's open follow-ups (neither done nor skipped)."""
+    return (Task.owner == rep_id, Task.done_at.is_null(), Task.skipped_reason.is_null())
+
+
+def _owned_customers(rep_id: int) -> tuple[Any, ...]:
+    return (Customer.owner == rep_id, Customer.merged_into.is_null())
+
+
+def _owned(rep_id: int) -> OwnedWork:
+    return OwnedWork(
+        customers=Customer.select(Customer.id).where(*_owned_customers(rep_id)).count(),
+        inquiries=Inquiry.select(Inquiry.id).where(*_open_inquiries(rep_id)).count(),
+        tasks=Task.select(Task.id).where(*_open_tasks(rep_id)).count(),
+    )
+
+
+def _manager(actor_login: str, action: str) -> Any:
+    actor = Rep.get_or_none(Rep.login == actor_login)
+    if actor is None or not _is_manager(actor):
+        raise RepError(action)
+    return actor
+
+
+def _leaving(login: str, actor_login: str, reassign_to: str | None) -> tuple[Any, Any, Any | None]:
+    """(actor, rep, new owner) after every check, inside the caller's connection."""
+    actor = _manager(actor_login, _("only a manager can deactivate a rep"))
+    rep = Rep.get_or_none(Rep.login == login)
+    if rep is None:
+        raise RepError(
+            _("no rep with the login {login} (see sopdesk rep list)").format(login=login)
+        )
+    if rep.is_active and rep.role is RepRole.MANAGER and _active_managers().count() <= 1:
+        raise RepError(
+            _("{login} is the last active manager; make another one first "
+              "(sopdesk rep set LOGIN --role manager)").format(login=login)
+        )  # fmt: skip
+    to = None
+    if reassign_to is not None:
+        to = Rep.get_or_none(Rep.login == reassign_to)
+        if to is None:
+            raise RepError(
+                _("no rep with the login {login} (see sopdesk rep list)").format(login=reassign_to)
+            )
+        if to.id == rep.id:
+            raise RepError(_("the work of {login} cannot go to themselves").format(login=login))
+        if not to.is_active:
+            raise RepError(_("{login} is deactivated too").format(login=reassign_to))
+    return actor, rep, to
+
+
+def check_deactivation(login: str, actor_login: str, reassign_to: str | None = None) -> OwnedWork:
+    """What `login` owns, or RepError when deactivating them would be refused (asked first)."""
+    with database.connection_context():
+        _actor, rep, _to = _leaving(login, actor_login, reassign_to)
+        return _owned(rep.id)
+
+
+def _per_customer(query: Any) -> dict[int, int]:
+    """customer id → count, for a `SELECT customer, COUNT(…)` grouped here."""
+    rows: Any = query.group_by(query.model.customer).tuples()
+    return {int(customer): int(count) for customer, count in rows if customer is not None}
+
+
+def _move_work(rep: Any, to: Any, by: Any, now: pendulum.DateTime) -> OwnedWork:
+    """Everything open `rep` owns goes to `to`, in bulk, with a timeline entry per customer."""
+    customers = [int(c.id) for c in Customer.select(Customer.id).where(*_owned_customers(rep.id))]
+    inquiry_counts = _per_customer(
+        Inquiry.select(Inquiry.customer, fn.COUNT(Inquiry.id)).where(*_open_inquiries(rep.id))
+    )
+    task_counts = _per_customer(
+        Task.select(Task.customer, fn.COUNT(Task.id)).where(*_open_tasks(rep.id))
+    )
+    from_name, to_name = (r.name or r.login for r in (rep, to))
+    entries = [
+        _reassigned(
+            customer_id,
+            from_name,
+            to_name,
+            by,
+            now,
+            inquiry_counts.get(customer_id, 0),
+            task_counts.get(customer_id, 0),
+            left=True,
+        )
+        for customer_id in customers
+    ]
+    for start in range(0, len(entries), HISTORY_BATCH):
+        Activity.insert_many(entries[start : start + HISTORY_BATCH]).execute()
+    moved_customers = (
+        Customer.update(owner=to.id, version=Customer.version + 1, updated_at=now)
+        .where(*_owned_customers(rep.id))
+        .execute()
+    )
+    inquiries = (
+        Inquiry.update(owner=to.id, updated_at=now).where(*_open_inquiries(rep.id)).execute()
+    )
+    tasks = Task.update(owner=to.id, updated_at=now).where(*_open_tasks(rep.id)).execute()
+    return OwnedWork(int(moved_customers), int(inquiries), int(tasks))
+
+
+def deactivate_rep(login: str, actor_login: str, reassign_to: str | None = None) -> Deactivation:
+    """A rep who left: they no longer open sopdesk or receive new inquiries (managers only).
+
+    With `reassign_to`, their customers, open inquiries and open follow-ups go to that (active)
+    rep, each customer's timeline noting it; without, they keep them until a manager reassigns
+    them. The last active manager cannot be deactivated. Deactivating someone already inactive
+    only moves their work.
+    """
+    now = clock.now()
+    with database.connection_context(), database.atomic():
+        actor, rep, to = _leaving(login, actor_login, reassign_to)
+        already = not rep.is_active
+        if not already:
+            Rep.update(deactivated_at=now, updated_at=now).where(Rep.id == rep.id).execute()
+        moved = _move_work(rep, to, actor, now) if to is not None else None
+        left = _owned(rep.id)
+        rep = Rep.get_by_id(rep.id)
+    return Deactivation(
+        rep=_view(rep, left.customers),
+        already=already,
+        left=left,
+        moved=moved,
+        to_name=(to.name or to.login) if to is not None else "",
+    )
+
+
+def activate_rep(login: str, actor_login: str) -> tuple[RepView, bool]:
+    """A deactivated rep works here again (managers only); (rep, whether it changed anything)."""
+    now = clock.now()
+    with database.connection_context(), database.atomic():
+        _manager(actor_login, _("only a manager can activate a rep"))
+        rep = Rep.get_or_none(Rep.login == login)
+        if rep is None:
+            raise RepError(
+                _("no rep with the login {login} (see sopdesk rep list)").format(login=login)
+            )
+        changed = not rep.is_active
+        if changed:
+            Rep.update(deactivated_at=None, updated_at=now).where(Rep.id == rep.id).execute()
+            rep = Rep.get_by_id(rep.id)
+    return _view(rep), changed

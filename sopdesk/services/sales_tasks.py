@@ -35,6 +35,7 @@ from sopdesk.sop.cadence_rules import KEY_SEPARATOR, rule_key
 from sopdesk.sop.geo import infer_timezone
 from sopdesk.sop.stages import TaskKind
 from sopdesk.store.db import database
+from sopdesk.store.dialect import starts_with
 from sopdesk.store.models import Customer, Task
 
 RULE_QUOTE_EXPIRY = "quote_expiry"
@@ -45,6 +46,8 @@ RULE_CERTIFICATE = "certificate_expiry"
 RULES = (RULE_QUOTE_EXPIRY, RULE_ORDER_STEP, RULE_REORDER, RULE_HOLIDAY, RULE_CERTIFICATE)
 OPEN_LIMIT = 200
 """Open tasks of one subject looked at (a subject has a handful)."""
+CHUNK = 500
+"""Ids or keys per IN (…) list (SQLite allows 32,766 parameters; PostgreSQL more)."""
 
 
 @dataclass(frozen=True)
@@ -71,15 +74,22 @@ class Where:
 
 def where_for(customer_id: int, rep_zone: str) -> Where:
     """The customer's zone (their own, else from the country, else the rep's)."""
-    row = (
-        Customer.select(Customer.id, Customer.timezone, Customer.country, Customer.owner)
-        .where(Customer.id == customer_id)
-        .first()
-    )
-    if row is None:
-        return Where(customer_id, rep_zone, None, None)
-    zone = row.timezone or infer_timezone(row.country) or rep_zone
-    return Where(customer_id, zone, row.country or None, row.owner_id)
+    return where_for_many([customer_id], rep_zone)[customer_id]
+
+
+def where_for_many(customer_ids: Iterable[int], rep_zone: str) -> dict[int, Where]:
+    """`where_for` of many customers in one query per CHUNK ids (a missing customer gets the
+    rep's zone and no owner). Call inside a connection."""
+    ids = sorted(set(customer_ids))
+    found: dict[int, Where] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = Customer.select(
+            Customer.id, Customer.timezone, Customer.country, Customer.owner
+        ).where(Customer.id.in_(ids[start : start + CHUNK]))
+        for row in rows:
+            zone = row.timezone or infer_timezone(row.country) or rep_zone
+            found[row.id] = Where(row.id, zone, row.country or None, row.owner_id)
+    return {i: found.get(i) or Where(i, rep_zone, None, None) for i in ids}
 
 
 def due_on_day(day: date, where: Where) -> pendulum.DateTime:
@@ -92,6 +102,15 @@ def due_at_moment(at: datetime, where: Where) -> pendulum.DateTime:
     return next_business_moment(at, where.zone, where.country)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What one subject (a quote "q12", an order "o7", a customer "c3") of a rule wants."""
+
+    subject: str
+    where: Where
+    wanted: Sequence[Wanted]
+
+
 def sync(
     rule_id: str,
     subject: str,
@@ -102,54 +121,98 @@ def sync(
     rep_id: int | None = None,
 ) -> tuple[int, int]:
     """Make the subject's open tasks of `rule_id` exactly `wanted`: create the missing ones,
-    close (skip, with the reason) the open ones no longer wanted. Runs in the caller's
-    transaction. Returns (created, closed)."""
-    prefix = f"{rule_id}{KEY_SEPARATOR}{subject}{KEY_SEPARATOR}"
-    existing = {
-        str(row.rule_key): row
-        for row in Task.select(Task.id, Task.rule_key, Task.done_at, Task.skipped_reason)
-        .where(Task.rule_key.startswith(prefix))
-        .limit(OPEN_LIMIT)
-        if str(row.rule_key).startswith(prefix)
+    close (skip, with the reason) the open ones no longer wanted. Returns (created, closed)."""
+    return sync_many(rule_id, [Plan(subject, where, wanted)], now, closed_reason, rep_id)
+
+
+def _subject_of(key: str) -> str:
+    parts = key.split(KEY_SEPARATOR)
+    return parts[1] if len(parts) > 2 else ""
+
+
+def sync_many(
+    rule_id: str,
+    plans: Sequence[Plan],
+    now: pendulum.DateTime,
+    closed_reason: str,
+    rep_id: int | None = None,
+) -> tuple[int, int]:
+    """`sync` for many subjects of one rule at once: a few reads (the wanted keys that already
+    exist, the rule's open tasks of these subjects), then one short write transaction only when
+    something changes. A refresh that finds everything in place takes no write lock, so the
+    Today pane of every rep can run it often on a shared database. Call inside a connection
+    (or a transaction: the write then joins it)."""
+    if not plans:
+        return 0, 0
+    subjects = {plan.subject for plan in plans}
+    wanted_keys = {
+        rule_key(rule_id, plan.subject, item.slot): (plan.where, item)
+        for plan in plans
+        for item in plan.wanted
     }
-    wanted_keys = {rule_key(rule_id, subject, w.slot): w for w in wanted}
-    created = 0
-    for key, item in sorted(wanted_keys.items()):
-        if key in existing:
-            continue
-        inserted = (
-            Task.insert(
-                customer=where.customer_id,
-                inquiry=item.inquiry_id,
-                owner=where.owner_id if where.owner_id is not None else rep_id,
-                kind=item.kind,
-                title=item.title,
-                why=item.why,
-                due_at=item.due_at,
-                source=rule_id,
-                rule_key=key,
-                created_at=now,
-                updated_at=now,
-            )
-            .on_conflict_ignore()
-            .execute()
+    keys = sorted(wanted_keys)
+    existing: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        existing.update(
+            str(row.rule_key) for row in Task.select(Task.rule_key).where(Task.rule_key.in_(chunk))
         )
-        created += 1 if inserted else 0
-    stale = [
-        row.id
-        for key, row in existing.items()
-        if key not in wanted_keys and row.done_at is None and row.skipped_reason is None
-    ]
-    closed = 0
-    if stale:
-        closed = (
-            Task.update(
-                skipped_reason=_("Closed automatically: {reason}").format(reason=closed_reason),
-                updated_at=now,
-            )
-            .where(Task.id.in_(stale), Task.done_at.is_null(), Task.skipped_reason.is_null())
-            .execute()
+    stale: list[int] = []
+    if len(subjects) == 1:
+        prefix = f"{rule_id}{KEY_SEPARATOR}{next(iter(subjects))}{KEY_SEPARATOR}"
+    else:
+        prefix = f"{rule_id}{KEY_SEPARATOR}"
+    open_rows = (
+        Task.select(Task.id, Task.rule_key)
+        .where(
+            starts_with(Task.rule_key, prefix),
+            Task.done_at.is_null(),
+            Task.skipped_reason.is_null(),
         )
+        .limit(OPEN_LIMIT * max(1, len(subjects)))
+    )
+    for row in open_rows:
+        key = str(row.rule_key)
+        if _subject_of(key) in subjects and key not in wanted_keys:
+            stale.append(row.id)
+    missing = [key for key in keys if key not in existing]
+    if not missing and not stale:
+        return 0, 0
+    created = closed = 0
+    with database.atomic():
+        for key in missing:
+            where, item = wanted_keys[key]
+            inserted = (
+                Task.insert(
+                    customer=where.customer_id,
+                    inquiry=item.inquiry_id,
+                    owner=where.owner_id if where.owner_id is not None else rep_id,
+                    kind=item.kind,
+                    title=item.title,
+                    why=item.why,
+                    due_at=item.due_at,
+                    source=rule_id,
+                    rule_key=key,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .on_conflict_ignore()
+                .execute()
+            )
+            created += 1 if inserted else 0
+        for start in range(0, len(stale), CHUNK):
+            closed += (
+                Task.update(
+                    skipped_reason=_("Closed automatically: {reason}").format(reason=closed_reason),
+                    updated_at=now,
+                )
+                .where(
+                    Task.id.in_(stale[start : start + CHUNK]),
+                    Task.done_at.is_null(),
+                    Task.skipped_reason.is_null(),
+                )
+                .execute()
+            )
     return created, closed
 
 
@@ -170,7 +233,7 @@ def open_subject_ids(rule_id: str, letter: str, limit: int) -> list[int]:
     for task in (
         Task.select(Task.rule_key)
         .where(
-            Task.rule_key.startswith(prefix),
+            starts_with(Task.rule_key, prefix),
             Task.done_at.is_null(),
             Task.skipped_reason.is_null(),
         )
@@ -196,11 +259,12 @@ def refresh(
         totals[0] += result[0]
         totals[1] += result[1]
 
-    add(quotes_service.expire_lapsed(now, rep_zone))
-    add(quotes_service.refresh_reminders(now, rep_zone, rep_id))
-    add(orders_service.refresh_reminders(now, rep_zone, rep_id))
-    add(greetings_service.refresh(now, rep_zone, rep_id, settings))
-    add(refresh_certificates(now, rep_zone, rep_id))
+    with database.connection_context():  # one connection for every planner
+        add(quotes_service.expire_lapsed(now, rep_zone))
+        add(quotes_service.refresh_reminders(now, rep_zone, rep_id))
+        add(orders_service.refresh_reminders(now, rep_zone, rep_id))
+        add(greetings_service.refresh(now, rep_zone, rep_id, settings))
+        add(refresh_certificates(now, rep_zone, rep_id))
     return RefreshResult(totals[0], totals[1])
 
 

@@ -1,5 +1,11 @@
 """Samples (SOP 4.2): free with freight collect (the customer's courier account) or paid
-(refundable on the first order); courier and tracking; sent → delivered → feedback.
+(an amount, refundable on the first order or not); courier and tracking; sent → delivered →
+feedback.
+
+`check` is pure (the sample dialog shows its reason before anything is written); `record` makes
+a sample, `update` edits one the way customer records are edited: against the version it was
+read at (a stale edit is refused, naming what someone else changed), with a note on the
+customer's timeline saying what changed. Every write moves the version on.
 
 The playbook's `sample_feedback` cadence reads `Sample.sent_at`, `delivered_at` and
 `feedback_at` (services/cadence_facts.py), so recording the shipment is all it takes for the
@@ -8,7 +14,7 @@ The playbook's `sample_feedback` cadence reads `Sample.sent_at`, `delivered_at` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -19,6 +25,7 @@ from peewee import JOIN
 
 from sopdesk import clock
 from sopdesk.i18n import _
+from sopdesk.services.timeline_events import Event, event_text, money_value, sample_field
 from sopdesk.sop import money
 from sopdesk.sop.stages import ActivityKind, Direction
 from sopdesk.store.db import database
@@ -28,7 +35,24 @@ LIST_LIMIT = 50
 
 
 class SampleError(ValueError):
-    """The sample cannot be recorded as given; the message says why."""
+    """The sample cannot be recorded as given; the message says why, `field` (a SampleInput
+    field name, when there is one) where."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class StaleSampleError(SampleError):
+    """Someone saved the sample since this edit began; `changed` names what they changed."""
+
+    def __init__(self, changed: tuple[str, ...]) -> None:
+        super().__init__(
+            _("the sample was changed elsewhere meanwhile ({fields}); open it again").format(
+                fields=", ".join(changed) or _("its state")
+            )
+        )
+        self.changed = changed
 
 
 class SampleState(StrEnum):
@@ -46,12 +70,15 @@ class SampleInput:
     amount: Decimal | None = None
     currency: str = "USD"
     refundable_on_order: bool = False
+    """Paid samples only: the amount comes off the first order."""
     freight_by: str = "customer"
-    """"customer" (freight collect) or "us"."""
+    """"customer" (freight collect, on their courier account) or "us"."""
     courier: str = ""
     courier_account: str = ""
     tracking: str = ""
     note: str = ""
+    """What is sent (models, quantities, variants); a product not in the catalogue is described
+    here."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +102,7 @@ class SampleView:
     delivered_at: pendulum.DateTime | None
     feedback: str
     feedback_at: pendulum.DateTime | None
+    version: int = 1
 
     @property
     def state(self) -> SampleState:
@@ -86,34 +114,85 @@ class SampleView:
             return SampleState.SENT
         return SampleState.PREPARING
 
+    def to_input(self) -> SampleInput:
+        """The sample as the form edits it."""
+        return SampleInput(
+            customer_id=self.customer_id,
+            product_id=self.product_id,
+            paid=self.paid,
+            amount=self.amount,
+            currency=self.currency,
+            refundable_on_order=self.refundable_on_order,
+            freight_by=self.freight_by,
+            courier=self.courier,
+            courier_account=self.courier_account,
+            tracking=self.tracking,
+            note=self.note,
+        )
 
-def _clean(data: SampleInput) -> dict[str, Any]:
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:64]
+
+
+def check(data: SampleInput) -> SampleInput:
+    """The input cleaned up, or SampleError naming the first problem and its field. Pure: the
+    dialog calls it before closing. A free sample carries no amount and is not refundable."""
     if data.freight_by not in ("customer", "us"):
-        raise SampleError(_("freight is paid by the customer or by us"))
-    amount = None
+        raise SampleError(_("freight is paid by the customer or by us"), "freight_by")
     try:
         currency = money.normalise_currency(data.currency)
-        if data.paid:
-            if data.amount is None:
-                raise SampleError(_("a paid sample needs its amount"))
-            amount = money.round_money(data.amount, currency)
-            if amount < 0:
-                raise SampleError(_("an amount cannot be negative"))
     except money.MoneyError as exc:
-        raise SampleError(str(exc)) from None
+        raise SampleError(str(exc), "currency") from None
+    amount: Decimal | None = None
+    if data.paid:
+        if data.amount is None:
+            raise SampleError(_("a paid sample needs its amount"), "amount")
+        try:
+            amount = money.round_money(data.amount, currency)
+        except money.MoneyError as exc:
+            raise SampleError(str(exc), "amount") from None
+        if amount <= 0:
+            raise SampleError(_("a paid sample's amount must be above zero"), "amount")
+    account = _one_line(data.courier_account)
+    if data.freight_by == "customer" and not account:
+        raise SampleError(
+            _("freight collect needs the customer's courier account"), "courier_account"
+        )
+    return replace(
+        data,
+        paid=data.paid,
+        amount=amount,
+        currency=currency,
+        refundable_on_order=data.paid and data.refundable_on_order,
+        courier=_one_line(data.courier),
+        courier_account=account if data.freight_by == "customer" else "",
+        tracking=_one_line(data.tracking),
+        note=data.note.strip()[:2000],
+    )
+
+
+def _values(data: SampleInput) -> dict[str, Any]:
+    """Column values of a checked input."""
     return {
         "customer": data.customer_id,
         "product": data.product_id,
         "paid": data.paid,
-        "amount": amount,
-        "currency": currency,
-        "refundable_on_order": data.paid and data.refundable_on_order,
+        "amount": data.amount,
+        "currency": data.currency,
+        "refundable_on_order": data.refundable_on_order,
         "freight_by": data.freight_by,
-        "courier": " ".join(data.courier.split())[:64],
-        "courier_account": " ".join(data.courier_account.split())[:64],
-        "tracking": " ".join(data.tracking.split())[:64],
-        "note": data.note.strip()[:2000],
+        "courier": data.courier,
+        "courier_account": data.courier_account,
+        "tracking": data.tracking,
+        "note": data.note,
     }
+
+
+def _check_product(product_id: int | None) -> None:
+    """Inside the caller's connection: the product is still in the catalogue."""
+    if product_id is not None and not Product.select().where(Product.id == product_id).exists():
+        raise SampleError(_("that product is no longer in the catalogue"), "product_id")
 
 
 def _view(row: Any) -> SampleView:
@@ -137,6 +216,7 @@ def _view(row: Any) -> SampleView:
         delivered_at=row.delivered_at,
         feedback=row.feedback,
         feedback_at=row.feedback_at,
+        version=row.version,
     )
 
 
@@ -171,21 +251,89 @@ def latest_for(customer_id: int) -> SampleView | None:
 def record(data: SampleInput, *, now: pendulum.DateTime | None = None) -> SampleView:
     """A new sample, not sent yet."""
     now = now or clock.now()
-    values = _clean(data)
+    cleaned = check(data)
     with database.connection_context(), database.atomic():
-        sample_id = Sample.insert(**values, created_at=now, updated_at=now).execute()
+        _check_product(cleaned.product_id)
+        sample_id = Sample.insert(**_values(cleaned), created_at=now, updated_at=now).execute()
     found = get(int(sample_id))
     assert found is not None
     return found
 
 
+def _stored(view: SampleView, name: str) -> object:
+    """A field's value as the "sample changed" event keeps it: codes and the rep's text, no words
+    (timeline_events words them when read)."""
+    if name == "product_id":
+        return f"{view.sku} {view.product}".strip() or None
+    if name == "amount":
+        return money_value(view.amount, view.currency)
+    value = getattr(view, name)
+    return value if isinstance(value, bool | str) or value is None else str(value)
+
+
+def _changed(before: SampleInput, after: SampleInput) -> list[str]:
+    return [
+        f.name
+        for f in fields(SampleInput)
+        if f.name != "customer_id" and getattr(before, f.name) != getattr(after, f.name)
+    ]
+
+
+def update(
+    base: SampleView,
+    data: SampleInput,
+    *,
+    rep_id: int | None = None,
+    now: pendulum.DateTime | None = None,
+) -> SampleView:
+    """Store the edited sample `base` was read as: SampleError when a value is refused,
+    StaleSampleError when someone saved it since (nothing is written either way). What changed
+    goes on the customer's timeline; the sent/delivered/feedback dates are not edited here."""
+    now = now or clock.now()
+    cleaned = replace(check(data), customer_id=base.customer_id)
+    changed = _changed(base.to_input(), cleaned)
+    if not changed:
+        current = get(base.sample_id)
+        if current is None:
+            raise SampleError(_("that sample no longer exists"))
+        return current
+    with database.connection_context(), database.atomic():
+        _check_product(cleaned.product_id)
+        written = (
+            Sample.update(**_values(cleaned), version=Sample.version + 1, updated_at=now)
+            .where(Sample.id == base.sample_id, Sample.version == base.version)
+            .execute()
+        )
+        if not written:
+            raise _stale(base)
+        after = _view(_select().where(Sample.id == base.sample_id).get())
+        changes = [[name, _stored(base, name), _stored(after, name)] for name in changed]
+        _touch(after, event_text(Event.SAMPLE_CHANGED, changes=changes), now, rep_id)
+    return after
+
+
+def _stale(base: SampleView) -> SampleError:
+    current = get(base.sample_id)
+    if current is None:
+        return SampleError(_("that sample no longer exists"))
+    names = [f.name for f in fields(SampleInput) if f.name != "customer_id"]
+    names += ["sent_at", "delivered_at", "feedback"]
+    changed = tuple(
+        sample_field(n.removesuffix("_at"))
+        for n in names
+        if getattr(current, n) != getattr(base, n)
+    )
+    return StaleSampleError(changed)
+
+
 def _touch(row: Any, text: str, at: datetime, rep_id: int | None) -> None:
+    """A system touch holding an event (`text`); the timeline words it in the reader's language."""
     Activity.create(
         customer=row.customer_id,
         kind=ActivityKind.SYSTEM,
         direction=Direction.NONE,
         at=at,
-        subject=_("Sample"),
+        subject=f"{row.courier} {row.tracking}".strip(),
         text=text,
         by=rep_id,
     )
@@ -208,14 +356,19 @@ def mark_sent(
         row = Sample.get_or_none(Sample.id == sample_id)
         if row is None:
             raise SampleError(_("that sample no longer exists"))
-        values: dict[str, Any] = {"sent_at": at, "updated_at": now}
+        values: dict[str, Any] = {
+            "sent_at": at,
+            "updated_at": now,
+            "version": Sample.version + 1,
+        }
         if courier.strip():
             values["courier"] = " ".join(courier.split())[:64]
         if tracking.strip():
             values["tracking"] = " ".join(tracking.split())[:64]
         Sample.update(**values).where(Sample.id == sample_id).execute()
         row = Sample.get_by_id(sample_id)
-        _touch(row, f"Sample sent by {row.courier or 'courier'} {row.tracking}".strip(), at, rep_id)
+        sent = event_text(Event.SAMPLE_SENT, courier=row.courier, tracking=row.tracking)
+        _touch(row, sent, at, rep_id)
     found = get(sample_id)
     assert found is not None
     return found
@@ -233,7 +386,9 @@ def mark_delivered(
             raise SampleError(_("record the shipment first"))
         if at < row.sent_at:
             raise SampleError(_("a sample cannot arrive before it was sent"))
-        Sample.update(delivered_at=at, updated_at=now).where(Sample.id == sample_id).execute()
+        Sample.update(delivered_at=at, updated_at=now, version=Sample.version + 1).where(
+            Sample.id == sample_id
+        ).execute()
     found = get(sample_id)
     assert found is not None
     return found
@@ -256,10 +411,10 @@ def record_feedback(
         row = Sample.get_or_none(Sample.id == sample_id)
         if row is None:
             raise SampleError(_("that sample no longer exists"))
-        Sample.update(feedback=text, feedback_at=at, updated_at=now).where(
-            Sample.id == sample_id
-        ).execute()
-        _touch(row, f"Sample feedback: {text}", at, rep_id)
+        Sample.update(
+            feedback=text, feedback_at=at, updated_at=now, version=Sample.version + 1
+        ).where(Sample.id == sample_id).execute()
+        _touch(row, event_text(Event.SAMPLE_FEEDBACK, feedback=text), at, rep_id)
     found = get(sample_id)
     assert found is not None
     return found
@@ -270,6 +425,8 @@ __all__ = [
     "SampleInput",
     "SampleState",
     "SampleView",
+    "StaleSampleError",
+    "check",
     "for_customer",
     "get",
     "latest_for",
@@ -277,4 +434,5 @@ __all__ = [
     "mark_sent",
     "record",
     "record_feedback",
+    "update",
 ]

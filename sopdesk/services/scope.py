@@ -2,7 +2,8 @@
 
 Services that list work take `owner_id: int | None`: None is the whole team; a rep's id is what
 that rep owns plus what is still unassigned (new work left to a manager, or data from before the
-team existed stays visible to someone).
+team existed stays visible to someone). This is the only meaning of "mine": the inbox, today,
+the funnel and the customer sheet (`CustomerFilter.owner_id`) all use `owned_by`.
 """
 
 from __future__ import annotations

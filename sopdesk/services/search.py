@@ -1,4 +1,9 @@
-"""Find customers by anything the rep remembers: company, names, e-mails, phones, message text."""
+"""Find customers by anything the rep remembers: company, names, e-mails, phones, message text.
+
+Best first (store/search.py): customers whose card or a contact matches before those matched only
+in a message. Latin words match as prefixes ("glob" finds "Global"); Chinese, Japanese, Korean and
+Thai text by any part of one character or more ("华强" finds "深圳市华强电子有限公司").
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Today: the rep's queue for the day, in the SOP's order.
 
-1. inquiries past or near their reply target (unanswered, oldest first);
+1. inquiries past or near their reply target (unanswered, oldest first; due when the playbook's
+   reply clock says "never later than", `[reply] due_minutes`, shipped: 1 hour);
 2. follow-ups overdue (carried over from earlier days, still visible);
 3. follow-ups due today;
 4. the morning routine;
@@ -19,14 +20,15 @@ from typing import Any
 import pendulum
 from peewee import JOIN
 
+from sopdesk import labels
 from sopdesk.i18n import _
 from sopdesk.services import playbook_tasks, sales_tasks
 from sopdesk.services.routine_notes import routine_notes
 from sopdesk.services.scope import owned_by
 from sopdesk.services.views import TodayItem
 from sopdesk.sop import stale as stale_rules
-from sopdesk.sop.playbook import effective
-from sopdesk.sop.sla import DUE_LIMIT, format_duration
+from sopdesk.sop.playbook import ReplyTargets, effective
+from sopdesk.sop.sla import format_duration
 from sopdesk.sop.stages import ActivityKind, TaskKind
 from sopdesk.store.db import database
 from sopdesk.store.models import ChecklistTick, Customer, Inquiry, Task
@@ -63,6 +65,7 @@ def _inquiry_items(
     now: pendulum.DateTime,
     start: pendulum.DateTime,
     end: pendulum.DateTime,
+    reply: ReplyTargets,
     owner_id: int | None = None,
 ) -> list[TodayItem]:
     fields = (
@@ -96,15 +99,17 @@ def _inquiry_items(
     )
     items = []
     for inquiry in [*waiting, *answered_today]:
-        due = inquiry.received_at + DUE_LIMIT
+        due = inquiry.received_at + reply.due
         done = inquiry.first_reply_at is not None
         if done:
             why = _("Answered in {duration}").format(
                 duration=format_duration(inquiry.first_reply_at - inquiry.received_at)
             )
         else:
-            why = _("Waiting {waited}; reply within 5 minutes, never later than 1 hour").format(
-                waited=format_duration(max(now - inquiry.received_at, pendulum.duration()))
+            why = _("Waiting {waited}; reply within {fresh}, never later than {due}").format(
+                waited=format_duration(max(now - inquiry.received_at, pendulum.duration())),
+                fresh=labels.reply_limit(reply.fresh),
+                due=labels.reply_limit(reply.due),
             )
         items.append(
             TodayItem(
@@ -233,7 +238,7 @@ def today_items(
     day = local_day(now, rep_zone)
     start, end = _day_bounds(now, rep_zone)
     with database.connection_context():
-        inquiries = _inquiry_items(now, start, end, owner_id)
+        inquiries = _inquiry_items(now, start, end, effective().reply, owner_id)
         tasks = _task_items(start, end, owner_id)
         routine = _routine_items(day, routine_notes(now, rep_zone, rfq_quota))
     # The sort is stable: routine items keep the playbook's order.

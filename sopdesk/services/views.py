@@ -9,7 +9,7 @@ from decimal import Decimal
 import pendulum
 
 from sopdesk.sop.funnel import FunnelStep
-from sopdesk.sop.sla import ReplyState
+from sopdesk.sop.sla import DUE_LIMIT, FRESH_LIMIT, ReplyState
 from sopdesk.sop.stages import ActivityKind, BuyerType, Channel, Direction, Potential, Stage
 
 
@@ -35,11 +35,16 @@ class InboxRow:
     subject: str
     received_at: pendulum.DateTime
     first_reply_at: pendulum.DateTime | None
+    fresh_limit: timedelta = FRESH_LIMIT
+    """The playbook's reply clock (services/inbox.py fills in the one in effect)."""
+    due_limit: timedelta = DUE_LIMIT
 
     def state(self, now: pendulum.DateTime) -> ReplyState:
         from sopdesk.sop.sla import reply_state
 
-        return reply_state(self.received_at, self.first_reply_at, now)
+        return reply_state(
+            self.received_at, self.first_reply_at, now, self.fresh_limit, self.due_limit
+        )
 
     def waited(self, now: pendulum.DateTime) -> timedelta:
         from sopdesk.sop.sla import age, response_time

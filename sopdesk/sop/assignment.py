@@ -3,8 +3,10 @@
 In order: the same buyer stays with the rep who already has them; then the first matching
 country, then the first product word found in the inquiry; otherwise the next rep of the rotation
 (round-robin after whoever got the last one). With `mode = "manager"`, a new buyer is left
-unassigned for a manager to give out (a known buyer still goes to their rep). A rule that names a
-login with no rep behind it is skipped, so a rep who left never receives new work.
+unassigned for a manager to give out (a known buyer still goes to their rep). Only the reps passed
+in `reps` receive work: the caller leaves out deactivated reps (services/reps.py), so a rule, a
+rotation or a known buyer that names a rep who left (or a login with no rep behind it) is skipped
+and the rule goes on as if they were not there; the turns continue after them.
 """
 
 from __future__ import annotations
@@ -61,9 +63,10 @@ def assign(
     """The rep (login) for a new inquiry.
 
     `buyer_owner`: the login owning the buyer's customer, when the buyer is known. `reps`: logins
-    that may receive work. `default_rotation`: who takes turns when the rules name no rotation
-    (default: `reps`), in a stable order. `last_in_rotation`: the login that received the latest
-    inquiry of the rotation.
+    that may receive work (active reps only). `default_rotation`: who takes turns when the rules
+    name no rotation (default: `reps`), in a stable order. `last_in_rotation`: the login that
+    received the latest inquiry of the rotation; when they no longer receive work, the turn goes
+    to whoever follows them.
     """
     known = set(reps)
     if buyer_owner is not None and buyer_owner in known:
@@ -77,11 +80,12 @@ def assign(
     for word, login in rules.by_product:
         if word and word in lowered and login in known:
             return Assignment(login, AssignedBy.PRODUCT)
-    turns = rules.rotation or (default_rotation if default_rotation is not None else reps)
+    turns = list(rules.rotation or (default_rotation if default_rotation is not None else reps))
     rotation = [login for login in turns if login in known]
     if not rotation:
         return Assignment(None, AssignedBy.MANAGER)
-    if last_in_rotation in rotation:
-        following = (rotation.index(last_in_rotation) + 1) % len(rotation)
-        return Assignment(rotation[following], AssignedBy.ROUND_ROBIN)
+    if last_in_rotation in turns:
+        start = turns.index(last_in_rotation)
+        following = (turns[(start + step) % len(turns)] for step in range(1, len(turns) + 1))
+        return Assignment(next(t for t in following if t in known), AssignedBy.ROUND_ROBIN)
     return Assignment(rotation[0], AssignedBy.ROUND_ROBIN)

@@ -3,7 +3,8 @@
 For now one rule set: what to plan right after the first reply (SOP stage 2.2 and stage 3).
   - a background check, due at once (SOP 2.2: "right after replying"), when it is not done yet;
   - a no-response follow-up three days later, moved into the customer's business hours
-    (09:00–18:00 their time, not on their weekend), so it lands when they read messages.
+    (09:00–18:00 their time, not on their weekend nor on a public holiday of their country),
+    so it lands when they read messages.
 Later issues add the quote cadence (nudge the same day, follow-ups at +2 and +5 days).
 
 Pure: no Peewee, no I/O. Times are aware; results are in UTC. Day arithmetic is done on the
@@ -18,7 +19,7 @@ from datetime import datetime
 import pendulum
 
 from sopdesk.i18n import N_
-from sopdesk.sop.geo import BUSINESS_END, BUSINESS_START, weekend_days
+from sopdesk.sop.geo import BUSINESS_END, BUSINESS_START, holiday_name, is_working_day
 from sopdesk.sop.stages import TaskKind
 
 RULE_BACKGROUND_CHECK = "first_reply.background_check"
@@ -43,23 +44,50 @@ class PlannedTask:
     """The reply template that fits the task, when there is one."""
 
 
+SEARCH_DAYS = 40
+"""How far ahead a working day is looked for: past any weekend plus the longest holiday runs
+(China's Spring Festival, with weekends, is about ten days)."""
+
+
+@dataclass(frozen=True)
+class BusinessMoment:
+    at: pendulum.DateTime
+    """UTC."""
+    holidays: tuple[str, ...] = ()
+    """The names of the customer's public holidays skipped on the way, in order, each once."""
+
+
+def business_moment(at: datetime, zone: str, country: str | None = None) -> BusinessMoment:
+    """`at` itself when it falls in the customer's business hours, else 09:00 local on the next
+    of their working days — not their weekend, not a public holiday of their country — with the
+    holidays it was moved past. Returned in UTC."""
+    local = pendulum.instance(at).in_timezone(zone)
+    if is_working_day(local.date(), country) and BUSINESS_START <= local.time() < BUSINESS_END:
+        return BusinessMoment(local.in_timezone("UTC"))
+    today = local.date()
+    skipped: list[str] = []
+    if not is_working_day(today, country) and (name := holiday_name(country, today)):
+        skipped.append(name)
+    day = today if local.time() < BUSINESS_START else today.add(days=1)
+    for _ in range(SEARCH_DAYS):
+        if is_working_day(day, country):
+            break
+        name = holiday_name(country, day)
+        if name and name not in skipped:
+            skipped.append(name)
+        day = day.add(days=1)
+    else:  # pragma: no cover - no country rests forty days; fall back to the first weekday
+        return business_moment(at, zone, None)
+    opening = pendulum.datetime(
+        day.year, day.month, day.day, BUSINESS_START.hour, BUSINESS_START.minute, tz=zone
+    )
+    return BusinessMoment(opening.in_timezone("UTC"), tuple(skipped))
+
+
 def next_business_moment(at: datetime, zone: str, country: str | None = None) -> pendulum.DateTime:
     """`at` itself when it falls in the customer's business hours, else the next 09:00 local on
-    one of their working days. Returned in UTC."""
-    local = pendulum.instance(at).in_timezone(zone)
-    weekend = weekend_days(country)
-    start_hour, start_minute = BUSINESS_START.hour, BUSINESS_START.minute
-    if local.day_of_week not in weekend and BUSINESS_START <= local.time() < BUSINESS_END:
-        return local.in_timezone("UTC")
-    day = local if local.time() < BUSINESS_START else local.add(days=1)
-    for _ in range(8):  # at most a weekend (and a bit) to skip
-        if day.day_of_week not in weekend:
-            break
-        day = day.add(days=1)
-    opening = pendulum.datetime(
-        day.year, day.month, day.day, start_hour, start_minute, tz=local.timezone
-    )
-    return opening.in_timezone("UTC")
+    one of their working days (weekends and public holidays skipped). Returned in UTC."""
+    return business_moment(at, zone, country).at
 
 
 def after_first_reply(
@@ -97,7 +125,9 @@ __all__ = [
     "NO_RESPONSE_AFTER_DAYS",
     "RULE_BACKGROUND_CHECK",
     "RULE_NO_RESPONSE_DAY3",
+    "BusinessMoment",
     "PlannedTask",
     "after_first_reply",
+    "business_moment",
     "next_business_moment",
 ]

@@ -8,8 +8,10 @@ longer calls for tasks ("the customer answered") so open ones can be closed.
 
 Timing: offsets count on the customer's wall clock (two days later is the same local hour even
 across a DST change), and every task then lands on the customer's next business moment in the
-customer's zone (sop/cadence.py `next_business_moment`: their working days and 09:00–18:00), or in
-the rep's own working hours for internal work. Pure: no Peewee, no I/O.
+customer's zone (sop/cadence.py `business_moment`: 09:00–18:00 on their working days — neither their
+weekend nor a public holiday of their country), or in the rep's own working hours for internal work.
+A task moved past a holiday says so in its reason ("… Moved past Christmas Day, a public holiday
+there."). Pure: no Peewee, no I/O.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datetime import datetime, timedelta
 import pendulum
 
 from sopdesk.i18n import N_, _, ngettext
-from sopdesk.sop.cadence import next_business_moment
+from sopdesk.sop.cadence import BusinessMoment, business_moment
 from sopdesk.sop.geo import infer_timezone
 from sopdesk.sop.playbook import CadenceRule, Landing, Offset, Playbook, Trigger
 from sopdesk.sop.stages import Potential, Stage, TaskKind
@@ -168,11 +170,21 @@ def _day(at: datetime, zone: str) -> str:
     return pendulum.instance(at).in_timezone(zone).format("ddd D MMM")
 
 
-def land(at: datetime, rule: CadenceRule, party: Party, clock: Clock) -> pendulum.DateTime:
-    """The first business moment at or after `at` where the rule says the task belongs."""
+def land(at: datetime, rule: CadenceRule, party: Party, clock: Clock) -> BusinessMoment:
+    """The first business moment at or after `at` where the rule says the task belongs, with the
+    customer's public holidays it was moved past."""
     if rule.land is Landing.REP:
-        return next_business_moment(at, clock.rep_zone, None)
-    return next_business_moment(at, party.local_zone(clock.rep_zone), party.country)
+        return business_moment(at, clock.rep_zone, None)
+    return business_moment(at, party.local_zone(clock.rep_zone), party.country)
+
+
+def moved_note(moment: BusinessMoment) -> str:
+    """A sentence for the task's reason when a holiday moved it ("Moved past Christmas Day…")."""
+    if not moment.holidays:
+        return ""
+    return " " + _("Moved past {holiday}, a public holiday there.").format(
+        holiday=moment.holidays[0]
+    )
 
 
 def _offset_from(
@@ -188,7 +200,7 @@ def _task(
     party: Party,
     subject: str,
     slot: str,
-    due: pendulum.DateTime,
+    due: BusinessMoment,
     values: Mapping[str, str],
     inquiry_id: int | None = None,
 ) -> CadenceTask:
@@ -199,9 +211,9 @@ def _task(
         kind=rule.kind,
         customer_id=party.customer_id,
         inquiry_id=inquiry_id,
-        due_at=due,
+        due_at=due.at,
         title=_(rule.title).format(**fields),
-        why=_(rule.why).format(**fields),
+        why=_(rule.why).format(**fields) + moved_note(due),
     )
 
 
@@ -217,7 +229,7 @@ def _offset_tasks(
     tasks = []
     for offset in rule.offsets:
         due = land(_offset_from(base, offset, party, clock), rule, party, clock)
-        fields = {**values, "ago": ago(due - pendulum.instance(base))}
+        fields = {**values, "ago": ago(due.at - pendulum.instance(base))}
         tasks.append(_task(rule, party, subject, offset.text, due, fields, inquiry_id))
     return tasks
 
@@ -297,7 +309,7 @@ def plan_production(rule: CadenceRule, fact: OrderFact, clock: Clock) -> Plan:
     while week < 520:
         at = _offset_from(since, rule.every, fact.party, clock, times=week)
         due = land(at, rule, fact.party, clock)
-        if due > clock.now + HORIZON:
+        if due.at > clock.now + HORIZON:
             break
         tasks.append(
             _task(rule, fact.party, subject, f"w{week}", due, {**values, "week": str(week)})
@@ -350,7 +362,7 @@ def plan_nurture(rule: CadenceRule, fact: NurtureFact, clock: Clock) -> Plan:
     due = land(at, rule, fact.party, clock)
     values = {
         "potential": fact.potential.value if fact.potential else _("unrated"),
-        "ago": ago(due - base),
+        "ago": ago(due.at - base),
     }
     slot = base.in_timezone("UTC").format("YYYYMMDD")
     return Plan(subject, (_task(rule, fact.party, subject, slot, due, values),))

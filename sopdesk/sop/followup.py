@@ -13,6 +13,8 @@ from datetime import date, time
 
 import pendulum
 
+from sopdesk.i18n import _
+
 DEFAULT_TIME = time(9, 0)
 """A day given without a time: the start of the working day."""
 
@@ -52,8 +54,12 @@ EXAMPLES = '"+3d", "+2h", "tomorrow", "fri 10:00", "2026-12-03 09:30", "12-03", 
 
 
 def _error(text: str, why: str = "") -> ValueError:
-    reason = f" ({why})" if why else ""
-    return ValueError(f"cannot read {text!r} as a follow-up time{reason}; try {EXAMPLES}")
+    """`why` is already in the UI language."""
+    if why:
+        message = _("cannot read {value!r} as a follow-up time ({why}); try {examples}")
+    else:
+        message = _("cannot read {value!r} as a follow-up time; try {examples}")
+    return ValueError(message.format(value=text, why=why, examples=EXAMPLES))
 
 
 def _parse_time(text: str) -> time | None:
@@ -140,7 +146,7 @@ def _checked_date(year: int, month: int, day: int, text: str) -> pendulum.Date:
     try:
         return pendulum.date(year, month, day)
     except ValueError as exc:
-        raise _error(text, "no such date") from exc
+        raise _error(text, _("no such date")) from exc
 
 
 def _month_day(
@@ -159,17 +165,17 @@ def parse_follow_up(text: str, now: pendulum.DateTime, rep_zone: str) -> pendulu
     """The moment `text` names, in the rep's zone `rep_zone`; ValueError if unreadable or past."""
     cleaned = " ".join(text.strip().lower().split())
     if not cleaned:
-        raise ValueError(f"empty follow-up time; try {EXAMPLES}")
+        raise ValueError(_("empty follow-up time; try {examples}").format(examples=EXAMPLES))
     try:
         local = now.in_timezone(rep_zone)
     except Exception as exc:
-        raise ValueError(f"{rep_zone!r} is not a time zone") from exc
+        raise ValueError(_("{value!r} is not a time zone").format(value=rep_zone)) from exc
 
     match = _RELATIVE.match(cleaned)
     if match is not None:
         amount, unit = int(match.group(1)), match.group(2)
         if amount == 0:
-            raise _error(text, "a follow-up needs a time ahead")
+            raise _error(text, _("a follow-up needs a time ahead"))
         if unit in ("m", "min"):
             return local.add(minutes=amount)
         if unit == "h":
@@ -195,7 +201,8 @@ def parse_follow_up(text: str, now: pendulum.DateTime, rep_zone: str) -> pendulu
         result = _at(day.add(days=7), at or DEFAULT_TIME, rep_zone)
     if result <= local:
         shown = result.format("YYYY-MM-DD HH:mm")
-        raise ValueError(f"{text.strip()!r} is {shown}, already past; a follow-up must be ahead")
+        message = _("{value!r} is {at}, already past; a follow-up must be ahead")
+        raise ValueError(message.format(value=text.strip(), at=shown))
     return result
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from sopdesk.sop.stages import FUNNEL, FUNNEL_TARGETS, Stage
+from sopdesk.sop.stages import FUNNEL, Stage
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class FunnelStep:
     conversion: Decimal | None
     """Share of `reached` that went on to the next stage; None when nobody reached it or last stage."""
     target: Decimal | None
-    """The SOP's target conversion to the next stage."""
+    """The playbook's target conversion to the next stage (shipped: the SOP's 60/30/50/90 %)."""
 
     @property
     def below_target(self) -> bool:
@@ -50,7 +50,12 @@ def reached_from_highest(highest_rank_counts: Mapping[int, int]) -> dict[Stage, 
     return reached
 
 
-def funnel_steps(current: Mapping[Stage, int], reached: Mapping[Stage, int]) -> list[FunnelStep]:
+def funnel_steps(
+    current: Mapping[Stage, int],
+    reached: Mapping[Stage, int],
+    targets: Mapping[Stage, Decimal],
+) -> list[FunnelStep]:
+    """The funnel stage by stage; `targets` are the playbook's (`Playbook.funnel_targets()`)."""
     steps = []
     for i, stage in enumerate(FUNNEL):
         nxt = FUNNEL[i + 1] if i + 1 < len(FUNNEL) else None
@@ -61,7 +66,7 @@ def funnel_steps(current: Mapping[Stage, int], reached: Mapping[Stage, int]) -> 
                 current=current.get(stage, 0),
                 reached=reached.get(stage, 0),
                 conversion=conv,
-                target=FUNNEL_TARGETS.get(stage),
+                target=targets.get(stage),
             )
         )
     return steps

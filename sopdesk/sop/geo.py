@@ -2,16 +2,28 @@
 
 Zones per country come from the IANA `zone.tab` shipped in the tzdata package. A customer's zone is
 inferred from the country only when the country has exactly one zone (the US has dozens).
+
+Working days come from the `holidays` package: the country's weekend (Fri–Sat in Saudi Arabia), its
+national public holidays (Christmas in Germany, Thanksgiving in the US, China's Golden Week) and,
+where the package knows them, weekend days made working days in exchange for a bridge holiday
+(China). Regional holidays (a German Land, a US state) are not counted: the customer's region is
+not known. A country the package does not know has Saturday–Sunday weekends and no holidays.
+Holiday tables are built once per country and year, and cached.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
+from typing import Any
 
 import pendulum
+
+from sopdesk import i18n
 
 BUSINESS_START = time(9, 0)
 BUSINESS_END = time(18, 0)
@@ -81,6 +93,60 @@ def weekend_days(country: str | None) -> tuple[int, ...]:
         return WEEKEND
 
 
+_NO_HOLIDAYS: Mapping[date, str] = MappingProxyType({})
+
+
+def _holiday_language(supported: tuple[str, ...], ui_language: str) -> str | None:
+    """Holiday names in the UI language when the package has them, else in English (or, when it
+    has no English either, in the country's own language)."""
+    for language in ("zh_CN" if ui_language == "zh_CN" else "en_US", "en_US"):
+        if language in supported:
+            return language
+    return None
+
+
+@lru_cache(maxsize=512)
+def _calendar(
+    country: str, year: int, ui_language: str
+) -> tuple[Mapping[date, str], frozenset[date]]:
+    """(public holidays with their names, weekend days worked instead) of one country and year."""
+    try:
+        import holidays
+
+        probe: Any = holidays.country_holidays(country)  # lazy: computes no year yet
+        language = _holiday_language(tuple(probe.supported_languages), ui_language)
+        table: Any = holidays.country_holidays(country, years=year, language=language)
+    except (NotImplementedError, KeyError, AttributeError, ValueError):
+        return _NO_HOLIDAYS, frozenset()
+    names = MappingProxyType({day: str(name) for day, name in table.items() if day.year == year})
+    workdays = frozenset(
+        d for d in getattr(table, "weekend_workdays", ()) if isinstance(d, date) and d.year == year
+    )
+    return names, workdays
+
+
+def public_holidays(country: str | None, year: int) -> Mapping[date, str]:
+    """The country's national public holidays in `year` with their names; empty when unknown."""
+    if not country:
+        return _NO_HOLIDAYS
+    return _calendar(country.upper(), year, i18n.current())[0]
+
+
+def holiday_name(country: str | None, day: date) -> str | None:
+    """The public holiday `day` is in the country, if it is one ("Christmas Day")."""
+    return public_holidays(country, day.year).get(day)
+
+
+def is_working_day(day: date, country: str | None = None) -> bool:
+    """Not the country's weekend (unless worked in exchange for a holiday) nor a public holiday."""
+    if not country:
+        return day.weekday() not in WEEKEND
+    names, workdays = _calendar(country.upper(), day.year, i18n.current())
+    if day in workdays:
+        return True
+    return day.weekday() not in weekend_days(country) and day not in names
+
+
 @dataclass(frozen=True)
 class LocalTime:
     """A moment as the customer lives it."""
@@ -104,7 +170,8 @@ def local_time(at: datetime, zone: str, country: str | None = None) -> LocalTime
 
 
 def is_business_hours(local: pendulum.DateTime, country: str | None = None) -> bool:
-    if local.day_of_week in weekend_days(country):
+    """09:00–18:00 on one of the country's working days (weekends and public holidays are not)."""
+    if not is_working_day(local.date(), country):
         return False
     return BUSINESS_START <= local.time() < BUSINESS_END
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import pendulum
 
+from sopdesk.i18n import _
 from sopdesk.sop.countries import country_code, fold
 from sopdesk.sop.stages import Channel
 
@@ -74,7 +75,7 @@ def email_domain(address: str) -> str | None:
     text = address.strip().strip("<>").strip()
     if text.count("@") < 1:
         return None
-    local, _, domain = text.rpartition("@")
+    local, _sep, domain = text.rpartition("@")
     domain = domain.strip().rstrip(".").lower()
     if not local or not domain or "." not in domain or any(c.isspace() for c in domain):
         return None
@@ -90,7 +91,7 @@ def is_free_mail(domain: str | None) -> bool:
     domain = domain.strip().rstrip(".").lower()
     if domain in FREE_MAIL_DOMAINS:
         return True
-    family, _, suffix = domain.partition(".")
+    family, _sep, suffix = domain.partition(".")
     if family not in FREE_MAIL_FAMILIES:
         return False
     labels = suffix.split(".")
@@ -203,10 +204,11 @@ def _hour(match: re.Match[str]) -> tuple[int, int, int]:
     second = int(match["second"] or 0)
     if match["ampm"]:
         if not 1 <= hour <= 12:
-            raise ValueError(f"{hour}{match['ampm']} is not a time")
+            message = _("{value} is not a time")
+            raise ValueError(message.format(value=f"{hour}{match['ampm']}"))
         hour = hour % 12 + (12 if match["ampm"] == "pm" else 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise ValueError(f"{match.group(0)!r} is not a time of day")
+        raise ValueError(_("{value!r} is not a time of day").format(value=match.group(0)))
     return hour, minute, second
 
 
@@ -214,7 +216,7 @@ def _at(zone: str, y: int, m: int, d: int, hms: tuple[int, int, int]) -> pendulu
     try:
         return pendulum.datetime(y, m, d, *hms, tz=zone)
     except ValueError as exc:
-        raise ValueError(f"{y:04d}-{m:02d}-{d:02d} is not a date") from exc
+        raise ValueError(_("{date} is not a date").format(date=f"{y:04d}-{m:02d}-{d:02d}")) from exc
 
 
 def slashed_date_order(text: str) -> str | None:
@@ -232,7 +234,7 @@ def slashed_date_order(text: str) -> str | None:
 
 def _check_not_future(at: pendulum.DateTime, now: pendulum.DateTime) -> pendulum.DateTime:
     if at > now.add(minutes=FUTURE_TOLERANCE_MINUTES):
-        raise ValueError(f"{at.to_datetime_string()} is in the future")
+        raise ValueError(_("{at} is in the future").format(at=at.to_datetime_string()))
     return min(at, now).in_timezone("UTC")
 
 
@@ -256,7 +258,7 @@ def parse_received_time(
     if match := _AGO.match(text):
         seconds = float(match["n"]) * _UNIT_SECONDS[match["unit"]]
         if seconds > 366 * 86400:
-            raise ValueError(f"{raw.strip()!r} is more than a year ago")
+            raise ValueError(_("{value!r} is more than a year ago").format(value=raw.strip()))
         return now_utc.subtract(seconds=int(seconds))
     local_now = _local(now_utc, rep_zone)
     if match := _CLOCK_ONLY.match(text):
@@ -274,9 +276,8 @@ def parse_received_time(
         a, b = int(match["a"]), int(match["b"])
         order = date_order or slashed_date_order(text)
         if order is None:
-            raise ValueError(
-                f"{raw.strip()!r}: day and month could be either way round; write 2026-11-26"
-            )
+            message = _("{value!r}: day and month could be either way round; write 2026-11-26")
+            raise ValueError(message.format(value=raw.strip()))
         day, month = (a, b) if order == "DMY" else (b, a)
         year = int(match["y"])
         year += 2000 if year < 100 else 0
@@ -285,9 +286,8 @@ def parse_received_time(
     parsed = _parse_iso(text) or _parse_rfc2822(raw)
     if parsed is not None:
         return _check_not_future(parsed, now_utc)
-    raise ValueError(
-        f"cannot read {raw.strip()[:40]!r} as a time: use 14:05, 10 min ago or 2026-11-26 09:30"
-    )
+    message = _("cannot read {value!r} as a time: use 14:05, 10 min ago or 2026-11-26 09:30")
+    raise ValueError(message.format(value=raw.strip()[:40]))
 
 
 def _parse_iso(text: str) -> pendulum.DateTime | None:
@@ -341,7 +341,7 @@ def parse_channel(text: str) -> Channel:
         pass
     if key in _CHANNEL_WORDS:
         return _CHANNEL_WORDS[key]
-    raise ValueError(f"unknown channel {text.strip()[:30]!r}")
+    raise ValueError(_("unknown channel {value!r}").format(value=text.strip()[:30]))
 
 
 # --- dedupe -----------------------------------------------------------------------------------

@@ -29,13 +29,15 @@ import pendulum
 
 from sopdesk.i18n import _
 from sopdesk.sop.assignment import AssignmentMode, AssignmentRules
+from sopdesk.sop.kpi import KPI_SPECS, Kpi, Unit
 from sopdesk.sop.signals import BuyingSignal, SignalRules
-from sopdesk.sop.stages import FUNNEL_TARGETS, Stage, TaskKind
+from sopdesk.sop.stages import FUNNEL, Stage, TaskKind
 
 SHIPPED_NAME = "playbook.toml"
 SUPPORTED_VERSION = 1
-REPLY_CLOCK = (timedelta(minutes=5), timedelta(hours=1))
-"""The platform's reply clock (sla.FRESH_LIMIT, sla.DUE_LIMIT); a team file may not move it."""
+REPLY_MINUTES_MAX = 24 * 60
+"""The reply targets are minutes from 1 to a day (Alibaba's own 24-hour rule is the platform's,
+fixed in sop/alibaba.py, and not part of the playbook)."""
 
 # ---------------------------------------------------------------------------------------------
 # The typed playbook
@@ -43,10 +45,13 @@ REPLY_CLOCK = (timedelta(minutes=5), timedelta(hours=1))
 
 @dataclass(frozen=True)
 class ReplyTargets:
+    """The team's reply clock: the inbox states, Today's due times, the morning meeting's buckets
+    and the median-reply KPI all count with it (shipped: the SOP's 5 minutes and 1 hour)."""
+
     fresh: timedelta
-    """Ideal first reply (5 minutes)."""
+    """Ideal first reply (SOP: 5 minutes)."""
     due: timedelta
-    """Latest first reply (1 hour)."""
+    """Latest first reply (SOP: 1 hour); always longer than `fresh`."""
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,7 @@ class Playbook:
         return rule.stale_after if rule is not None else None
 
     def funnel_targets(self) -> dict[Stage, Decimal]:
+        """Target conversion from each funnel stage to the next (shipped: 60/30/50/90 %)."""
         return {s: r.target_to_next for s, r in self.stages.items() if r.target_to_next is not None}
 
     def cadence(self, rule_id: str) -> CadenceRule | None:
@@ -575,24 +581,20 @@ def _build_reply(c: _Checker, node: Any) -> ReplyTargets | None:
     if table is None:
         return None
     c.unknown(("reply",), table, {"fresh_minutes", "due_minutes"})
-    fresh = c.integer(("reply", "fresh_minutes"), table.get("fresh_minutes"), 1, 1440)
-    due = c.integer(("reply", "due_minutes"), table.get("due_minutes"), 1, 1440)
+    fresh = c.integer(("reply", "fresh_minutes"), table.get("fresh_minutes"), 1, REPLY_MINUTES_MAX)
+    due = c.integer(("reply", "due_minutes"), table.get("due_minutes"), 1, REPLY_MINUTES_MAX)
     if fresh is None or due is None:
         return None
-    targets = ReplyTargets(timedelta(minutes=fresh), timedelta(minutes=due))
-    for key, value, fixed in (
-        ("fresh_minutes", targets.fresh, REPLY_CLOCK[0]),
-        ("due_minutes", targets.due, REPLY_CLOCK[1]),
-    ):
-        if value != fixed:
-            c.problem(
-                ("reply", key),
-                _(
-                    "the reply clock is the platform's (5 and 60 minutes); the inbox and the "
-                    "reports count with it, so a team playbook cannot change it"
-                ),
-            )
-    return targets
+    if fresh >= due:
+        c.problem(
+            ("reply", "due_minutes"),
+            _(
+                "should be longer than fresh_minutes ({fresh}), not {value!r}: the ideal reply "
+                "comes before the latest one"
+            ).format(fresh=fresh, value=due),
+        )
+        return None
+    return ReplyTargets(timedelta(minutes=fresh), timedelta(minutes=due))
 
 
 def _build_routine(c: _Checker, node: Any) -> tuple[RoutineItem, ...]:
@@ -625,6 +627,10 @@ def _build_routine(c: _Checker, node: Any) -> tuple[RoutineItem, ...]:
     return tuple(items)
 
 
+_FUNNEL_WITH_NEXT = FUNNEL[:-1]
+"""The stages a funnel target (conversion to the next stage) can be set on."""
+
+
 def _build_stages(c: _Checker, node: Any) -> dict[Stage, StageRule]:
     table = c.table(("stages",), node)
     if table is None:
@@ -640,15 +646,14 @@ def _build_stages(c: _Checker, node: Any) -> dict[Stage, StageRule]:
         actions = c.texts((*path, "key_actions"), entry.get("key_actions"), required=False)
         days = c.integer((*path, "stale_after_days"), entry.get("stale_after_days"), 0, 3650)
         target = c.percent((*path, "target_to_next_percent"), entry.get("target_to_next_percent"))
-        shipped_target = FUNNEL_TARGETS.get(stage)
-        if target != shipped_target and (target is not None or shipped_target is not None):
+        if target is not None and stage not in _FUNNEL_WITH_NEXT:
             c.problem(
                 (*path, "target_to_next_percent"),
-                _(
-                    "the funnel pane counts with the SOP's targets (60/30/50/90 %); changing "
-                    "them in a team playbook is not supported yet"
+                _("only {stages} lead on to a next funnel stage").format(
+                    stages=", ".join(s.value for s in _FUNNEL_WITH_NEXT)
                 ),
             )
+            target = None
         if days is None:
             continue
         rules[stage] = StageRule(
@@ -789,6 +794,14 @@ def _build_cadences(c: _Checker, node: Any) -> tuple[CadenceRule, ...]:
     return tuple(rules)
 
 
+_KPI_UNITS = {Unit.RATIO: KpiUnit.PERCENT, Unit.MONEY: KpiUnit.MONEY, Unit.COUNT: KpiUnit.COUNT}
+_KPI_IDS = {
+    k.value: _KPI_UNITS[spec.unit] for k, spec in KPI_SPECS.items() if spec.unit in _KPI_UNITS
+}
+"""The KPIs a playbook sets targets for, with the unit each is counted in. The median first reply
+has no entry: its target is the reply clock's `[reply] due_minutes`."""
+
+
 def _build_kpis(c: _Checker, node: Any) -> dict[str, KpiTarget]:
     table = c.table(("kpi",), node, required=False)
     if table is None:
@@ -796,12 +809,28 @@ def _build_kpis(c: _Checker, node: Any) -> dict[str, KpiTarget]:
     kpis: dict[str, KpiTarget] = {}
     for ident, entry in table.items():
         path: Path_ = ("kpi", ident)
+        if ident not in _KPI_IDS:
+            hint = (
+                _("its target is [reply] due_minutes")
+                if ident == Kpi.FIRST_REPLY_MEDIAN.value
+                else _("expected one of {ids}").format(ids=", ".join(_KPI_IDS))
+            )
+            c.problem(path, _("unknown KPI; {hint}").format(hint=hint))
+            continue
         values = c.table(path, entry)
         if values is None:
             continue
         c.unknown(path, values, {"title", "unit", "target_percent", "target", "higher_is_better"})
         title = c.text((*path, "title"), values.get("title"))
         unit = c.choice((*path, "unit"), values.get("unit"), KpiUnit)
+        if unit is not None and unit is not _KPI_IDS[ident]:
+            c.problem(
+                (*path, "unit"),
+                _("{kpi} is counted in {unit}, not {value!r}").format(
+                    kpi=ident, unit=_KPI_IDS[ident].value, value=unit.value
+                ),
+            )
+            unit = None
         higher = c.boolean((*path, "higher_is_better"), values.get("higher_is_better"), True)
         target: Decimal | None = None
         if unit is KpiUnit.PERCENT:

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+from sopdesk.i18n import _, ngettext
 from sopdesk.sop import intake
 from sopdesk.sop.stages import BuyerType, Channel, LostReason, Potential, Stage
 
@@ -149,33 +150,51 @@ def _word_key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().replace("_", " ").split())
 
 
-def _lookup(words: dict, text: str, what: str):  # type: ignore[no-untyped-def]
+def _lookup(words: dict, text: str):  # type: ignore[no-untyped-def]
+    """The member `text` names, or None."""
     key = _word_key(text)
     for member, (en, zh, aliases) in words.items():
         if key in (_word_key(member.value), _word_key(en), _word_key(zh)) or key in {
             _word_key(a) for a in aliases
         }:
             return member
-    raise ValueError(f"{text.strip()[:40]!r} is not a {what}")
+    return None
 
 
 def parse_stage(text: str) -> Stage:
     """A stage from its name in English or Chinese ("Intent", "意向客户", "谈判")."""
-    return _lookup(
-        STAGE_WORDS, text, "stage (lead, intent, negotiation, order, loyal, lost, dormant)"
-    )
+    found = _lookup(STAGE_WORDS, text)
+    if found is None:
+        raise ValueError(
+            _(
+                "{value!r} is not a stage (lead, intent, negotiation, order, loyal, lost, dormant)"
+            ).format(value=text.strip()[:40])
+        )
+    return found
 
 
 def parse_buyer_type(text: str) -> BuyerType:
-    return _lookup(BUYER_TYPE_WORDS, text, "buyer type")
+    found = _lookup(BUYER_TYPE_WORDS, text)
+    if found is None:
+        raise ValueError(
+            _(
+                "{value!r} is not a buyer type (end user, wholesaler, retailer, trader/importer, "
+                "distributor)"
+            ).format(value=text.strip()[:40])
+        )
+    return found
 
 
 def parse_lost_reason(text: str) -> LostReason:
-    return _lookup(
-        LOST_REASON_WORDS,
-        text,
-        "lost reason (price, lead time, quality, competitor, no response, other)",
-    )
+    found = _lookup(LOST_REASON_WORDS, text)
+    if found is None:
+        raise ValueError(
+            _(
+                "{value!r} is not a lost reason (price, lead time, quality, competitor, "
+                "no response, other)"
+            ).format(value=text.strip()[:40])
+        )
+    return found
 
 
 def parse_source(text: str) -> Channel:
@@ -186,7 +205,7 @@ def parse_source(text: str) -> Channel:
     try:
         return intake.parse_channel(text)
     except ValueError:
-        raise ValueError(f"{text.strip()[:40]!r} is not a source") from None
+        raise ValueError(_("{value!r} is not a source").format(value=text.strip()[:40])) from None
 
 
 def parse_potential(text: str) -> Potential | None:
@@ -197,7 +216,9 @@ def parse_potential(text: str) -> Potential | None:
     try:
         return Potential(key)
     except ValueError:
-        raise ValueError(f"{text.strip()[:20]!r} is not a potential (A, B or C)") from None
+        raise ValueError(
+            _("{value!r} is not a potential (A, B or C)").format(value=text.strip()[:20])
+        ) from None
 
 
 def parse_bool(text: str) -> bool:
@@ -206,7 +227,7 @@ def parse_bool(text: str) -> bool:
         return True
     if key in ("no", "n", "false", "0", "", "否", "未完成", "not done", "off", "-"):
         return False
-    raise ValueError(f"{text.strip()[:20]!r} is not yes or no")
+    raise ValueError(_("{value!r} is not yes or no").format(value=text.strip()[:20]))
 
 
 def stage_word(stage: Stage, lang: str) -> str:
@@ -237,11 +258,13 @@ def normalise_email(text: str) -> str:
 
     value = text.strip().strip("<>").strip()
     if not value:
-        raise ValueError("empty e-mail address")
+        raise ValueError(_("empty e-mail address"))
     try:
         result = validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ValueError(f"{value[:60]!r} is not an e-mail address: {exc}") from None
+        # TRANSLATORS: {why} is email-validator's own explanation, in English.
+        message = _("{value!r} is not an e-mail address: {why}")
+        raise ValueError(message.format(value=value[:60], why=exc)) from None
     return str(result.normalized)
 
 
@@ -249,16 +272,22 @@ _EXCEL_ERRORS = ("#name?", "#value!", "#ref!", "#div/0!", "#n/a", "#num!", "#nul
 
 
 def excel_damage(text: str) -> str | None:
-    """Why a phone cell looks damaged by Excel (evaluated as a formula, turned into 1.2E+10)."""
+    """Why a phone cell looks damaged by Excel (evaluated as a formula, turned into 1.2E+10): a
+    noun phrase, in the UI language ("a negative number: Excel read …")."""
     value = text.strip()
     if not value:
         return None
+    # TRANSLATORS: the three damages are noun phrases: "{value!r} is {damage}" and
+    # "{column} {value!r} not imported: {damage}" show them.
     if re.fullmatch(r"-\d+(?:[.,]\d+)?", value):
-        return "a negative number: Excel read the phone number as a formula (e.g. +1-846-706-2218 → -3769)"
+        return _(
+            "a negative number: Excel read the phone number as a formula "
+            "(e.g. +1-846-706-2218 → -3769)"
+        )
     if re.fullmatch(r"\d+(?:[.,]\d+)?[eE][+-]?\d+", value):
-        return "scientific notation: Excel turned the number into a float and dropped digits"
+        return _("scientific notation: Excel turned the number into a float and dropped digits")
     if value.casefold() in _EXCEL_ERRORS or re.fullmatch(r"#+", value):
-        return f"an Excel error value ({value})"
+        return _("an Excel error value ({value})").format(value=value)
     return None
 
 
@@ -273,23 +302,27 @@ def normalise_phone(text: str, region: str | None = None) -> str:
 
     value = text.strip()
     if not value:
-        raise ValueError("empty phone number")
+        raise ValueError(_("empty phone number"))
     damage = excel_damage(value)
     if damage is not None:
-        raise ValueError(f"{value!r} is {damage}")
+        raise ValueError(_("{value!r} is {damage}").format(value=value, damage=damage))
     candidate = re.sub(r"^00", "+", re.sub(r"[\s().\-/]", "", value.split("x")[0]))
     try:
         number = phonenumbers.parse(
             candidate if candidate.startswith("+") else value, region or None
         )
     except phonenumbers.NumberParseException:
-        where = f" for {region}" if region else " (write it with +country code)"
-        raise ValueError(f"{value[:40]!r} is not a phone number{where}") from None
+        if region:
+            message = _("{value!r} is not a phone number for {region}")
+        else:
+            message = _("{value!r} is not a phone number (write it with +country code)")
+        raise ValueError(message.format(value=value[:40], region=region)) from None
     if not phonenumbers.is_valid_number(number):
-        where = f" in {region}" if region and not candidate.startswith("+") else ""
-        raise ValueError(
-            f"{value[:40]!r} is not a valid phone number{where}; add the +country code"
-        )
+        if region and not candidate.startswith("+"):
+            message = _("{value!r} is not a valid phone number in {region}; add the +country code")
+        else:
+            message = _("{value!r} is not a valid phone number; add the +country code")
+        raise ValueError(message.format(value=value[:40], region=region))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -305,22 +338,24 @@ def normalise_website(text: str) -> str:
     if not value:
         return ""
     if any(c.isspace() for c in value):
-        raise ValueError(f"{value[:60]!r} is not a website: it has spaces")
+        raise ValueError(_("{value!r} is not a website: it has spaces").format(value=value[:60]))
     if not re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
         value = f"https://{value}"
     parts = urlsplit(value)
     host = parts.hostname or ""
     if parts.scheme.lower() not in ("http", "https") or "." not in host:
-        raise ValueError(f"{text.strip()[:60]!r} is not a website (write it like acme.com)")
+        message = _("{value!r} is not a website (write it like acme.com)")
+        raise ValueError(message.format(value=text.strip()[:60]))
     if not re.fullmatch(r"[\w.-]+", host) or host.startswith(".") or ".." in host:
-        raise ValueError(f"{text.strip()[:60]!r} is not a website (bad host name)")
+        message = _("{value!r} is not a website (bad host name)")
+        raise ValueError(message.format(value=text.strip()[:60]))
     return value
 
 
 def normalise_linkedin(text: str) -> str:
     value = normalise_website(text)
     if value and "linkedin." not in (urlsplit(value).hostname or ""):
-        raise ValueError(f"{text.strip()[:60]!r} is not a LinkedIn address")
+        raise ValueError(_("{value!r} is not a LinkedIn address").format(value=text.strip()[:60]))
     return value
 
 
@@ -336,7 +371,7 @@ def parse_country(text: str) -> str:
     code = intake.country_code(text)
     if code is None:
         # "Slovakia (Slovak Republic)", "Bouvet Island (Bouvetoy)", "Pitcairn Islands"
-        head, _, rest = text.partition("(")
+        head, _sep, rest = text.partition("(")
         for variant in (
             head,
             rest.rstrip(") "),
@@ -346,7 +381,8 @@ def parse_country(text: str) -> str:
                 code = intake.country_code(variant)
                 if code is not None:
                     return code
-        raise ValueError(f"{text.strip()[:40]!r} is not a country (write a name or an ISO code)")
+        message = _("{value!r} is not a country (write a name or an ISO code)")
+        raise ValueError(message.format(value=text.strip()[:40]))
     return code
 
 
@@ -389,9 +425,8 @@ def parse_zone(text: str) -> str:
     try:
         pendulum.timezone(value)
     except Exception:
-        raise ValueError(
-            f"{value[:40]!r} is not a time zone (write it like Europe/Berlin)"
-        ) from None
+        message = _("{value!r} is not a time zone (write it like Europe/Berlin)")
+        raise ValueError(message.format(value=value[:40])) from None
     return value
 
 
@@ -404,8 +439,17 @@ def parse_tags(text: str) -> str:
 def one_line(text: str, limit: int = 300) -> str:
     value = intake.one_line(text)
     if len(value) > limit:
-        raise ValueError(f"too long: {len(value)} characters, at most {limit}")
+        raise ValueError(too_long(len(value), limit))
     return value
+
+
+def too_long(length: int, limit: int) -> str:
+    """Why a text of `length` characters is refused where at most `limit` fit."""
+    return ngettext(
+        "too long: {n} character, at most {limit}",
+        "too long: {n} characters, at most {limit}",
+        length,
+    ).format(n=length, limit=limit)
 
 
 # --- money ------------------------------------------------------------------------------------
@@ -440,15 +484,15 @@ def _number(text: str) -> Decimal:
         elif digits.count(",") == 1:
             digits = digits.replace(",", ".")
         else:
-            raise ValueError("unclear separators")
+            raise ValueError(_("unclear thousands and decimal separators"))
     elif digits.count(".") > 1:
         if not re.fullmatch(r"\d{1,3}(\.\d{3})+", digits):
-            raise ValueError("unclear separators")
+            raise ValueError(_("unclear thousands and decimal separators"))
         digits = digits.replace(".", "")
     try:
         return Decimal(digits)
     except InvalidOperation:
-        raise ValueError("not a number") from None
+        raise ValueError(_("not a number")) from None
 
 
 def parse_money(text: str, default_currency: str = "USD") -> tuple[Decimal, str] | None:
@@ -461,7 +505,8 @@ def parse_money(text: str, default_currency: str = "USD") -> tuple[Decimal, str]
         return None
     match = _MONEY.match(value)
     if match is None:
-        raise ValueError(f"{text.strip()[:40]!r} is not an amount (write it like USD 12,000)")
+        message = _("{value!r} is not an amount (write it like USD 12,000)")
+        raise ValueError(message.format(value=text.strip()[:40]))
     words = [w for w in (match["pre"], match["post"]) if w]
     currency = default_currency
     for word in words:
@@ -469,16 +514,18 @@ def parse_money(text: str, default_currency: str = "USD") -> tuple[Decimal, str]
         if code is None and re.fullmatch(r"[A-Za-z]{3}", word):
             code = word.upper()
         if code is None:
-            raise ValueError(f"{text.strip()[:40]!r}: unknown currency {word!r}")
+            message = _("{value!r}: unknown currency {currency!r}")
+            raise ValueError(message.format(value=text.strip()[:40], currency=word))
         currency = code
     try:
         amount = _number(match["num"].strip())
     except ValueError as exc:
-        raise ValueError(f"{text.strip()[:40]!r} is not an amount ({exc})") from None
+        message = _("{value!r} is not an amount ({why})")
+        raise ValueError(message.format(value=text.strip()[:40], why=exc)) from None
     if match["mult"]:
         amount *= _MULTIPLIERS[match["mult"].casefold()]
     if amount.as_tuple().exponent < -4:  # type: ignore[operator]
-        raise ValueError(f"{text.strip()[:40]!r} has more than 4 decimals")
+        raise ValueError(_("{value!r} has more than 4 decimals").format(value=text.strip()[:40]))
     return amount, currency
 
 
@@ -516,7 +563,7 @@ _MONTH_NAME_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{
 def excel_serial_date(serial: float) -> date:
     """An Excel (1900 system) serial day number as a date: 45231 → 2023-11-01."""
     if not 1 <= serial < 2958466:
-        raise ValueError(f"{serial} is not an Excel date serial")
+        raise ValueError(_("{value} is not an Excel date serial").format(value=serial))
     return _EXCEL_EPOCH + timedelta(days=int(serial))
 
 
@@ -596,8 +643,11 @@ def parse_sheet_date(value: object, order: str = DMY) -> date | None:
         if (match := _MONTH_NAME_DAY.match(text)) and match.group(1) in _MONTHS:
             return date(int(match.group(3)), _MONTHS[match.group(1)], int(match.group(2)))
     except ValueError:
-        raise ValueError(f"{str(value).strip()[:30]!r} is not a date") from None
-    raise ValueError(f"{str(value).strip()[:30]!r} is not a date (write it like 2026-03-05)")
+        raise ValueError(
+            _("{value!r} is not a date").format(value=str(value).strip()[:30])
+        ) from None
+    message = _("{value!r} is not a date (write it like 2026-03-05)")
+    raise ValueError(message.format(value=str(value).strip()[:30]))
 
 
 _LEADING_WHEN = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ t](\d{1,2}:\d{2}))?(?:\s+|$)")

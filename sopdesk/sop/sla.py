@@ -1,4 +1,10 @@
-"""The SOP's reply clock (stage 2.1): ideally within 5 minutes, never later than one hour."""
+"""The SOP's reply clock (stage 2.1): ideally within 5 minutes, never later than one hour.
+
+The limits a team works with come from the playbook (`[reply] fresh_minutes` / `due_minutes`,
+`Playbook.reply`); every function here takes them, and `FRESH_LIMIT` / `DUE_LIMIT` are only the
+SOP's own values, the defaults for callers that have no playbook (tests, the demo). Alibaba's own
+24-hour rule is the platform's, not the team's, and lives apart in sop/alibaba.py.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,15 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 FRESH_LIMIT = timedelta(minutes=5)
-"""Reply within this and the inquiry is answered "in the golden five minutes"."""
+"""The SOP's "golden five minutes" (the shipped playbook's `fresh_minutes`)."""
 DUE_LIMIT = timedelta(hours=1)
-"""Unanswered past this, the inquiry is late."""
+"""The SOP's "never later than one hour" (the shipped playbook's `due_minutes`)."""
 
 
 class ReplyState(StrEnum):
-    FRESH = "fresh"  # unanswered, ≤ 5 min old
-    DUE = "due"  # unanswered, ≤ 1 h old
-    LATE = "late"  # unanswered, over 1 h
+    FRESH = "fresh"  # unanswered, within the fresh limit (SOP: 5 min)
+    DUE = "due"  # unanswered, within the due limit (SOP: 1 h)
+    LATE = "late"  # unanswered, past the due limit
     ANSWERED = "answered"
 
 
@@ -24,14 +30,18 @@ def age(received_at: datetime, now: datetime) -> timedelta:
 
 
 def reply_state(
-    received_at: datetime, first_reply_at: datetime | None, now: datetime
+    received_at: datetime,
+    first_reply_at: datetime | None,
+    now: datetime,
+    fresh: timedelta = FRESH_LIMIT,
+    due: timedelta = DUE_LIMIT,
 ) -> ReplyState:
     if first_reply_at is not None:
         return ReplyState.ANSWERED
     waited = age(received_at, now)
-    if waited <= FRESH_LIMIT:
+    if waited <= fresh:
         return ReplyState.FRESH
-    if waited <= DUE_LIMIT:
+    if waited <= due:
         return ReplyState.DUE
     return ReplyState.LATE
 
@@ -41,18 +51,25 @@ def response_time(received_at: datetime, first_reply_at: datetime) -> timedelta:
     return max(first_reply_at - received_at, timedelta(0))
 
 
-def answered_state(response: timedelta) -> ReplyState:
-    """Which target an answered inquiry met: FRESH (≤ 5 min), DUE (≤ 1 h) or LATE."""
-    if response <= FRESH_LIMIT:
+def answered_state(
+    response: timedelta, fresh: timedelta = FRESH_LIMIT, due: timedelta = DUE_LIMIT
+) -> ReplyState:
+    """Which target an answered inquiry met: FRESH (≤ fresh), DUE (≤ due) or LATE."""
+    if response <= fresh:
         return ReplyState.FRESH
-    if response <= DUE_LIMIT:
+    if response <= due:
         return ReplyState.DUE
     return ReplyState.LATE
 
 
-def next_crossing(received_at: datetime, now: datetime) -> datetime | None:
+def next_crossing(
+    received_at: datetime,
+    now: datetime,
+    fresh: timedelta = FRESH_LIMIT,
+    due: timedelta = DUE_LIMIT,
+) -> datetime | None:
     """When an unanswered inquiry next changes state (for ticking clocks and alerts)."""
-    for limit in (FRESH_LIMIT, DUE_LIMIT):
+    for limit in (fresh, due):
         at = received_at + limit
         if at > now:
             return at

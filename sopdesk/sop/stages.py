@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from enum import StrEnum
 
 
@@ -25,13 +24,8 @@ FUNNEL: tuple[Stage, ...] = (
 )
 """The SOP's funnel in order (appendix 2); lost and dormant stand outside it."""
 
-FUNNEL_TARGETS: dict[Stage, Decimal] = {
-    Stage.LEAD: Decimal("0.60"),
-    Stage.INTENT: Decimal("0.30"),
-    Stage.NEGOTIATION: Decimal("0.50"),
-    Stage.ORDER: Decimal("0.90"),
-}
-"""Target conversion from each stage to the next (appendix 2)."""
+# The target conversion from each stage to the next (appendix 2: 60/30/50/90 %) is the
+# playbook's `[stages.*] target_to_next_percent` (Playbook.funnel_targets()), not a constant here.
 
 
 def funnel_rank(stage: Stage) -> int | None:

@@ -13,6 +13,7 @@ import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect as connect_url
@@ -127,15 +128,28 @@ def open_database(target: str | Path) -> Database:
     )
 
 
+migration_notice: Callable[[int, int], None] | None = None
+"""Told (schema version, number of steps) before an existing database is migrated, so the
+command line can say why opening takes a few seconds; the store itself prints nothing."""
+
+
 def init(target: str | Path) -> Database:
     """Point the proxy at `target`, create or migrate the schema, and return the database."""
     from sopdesk.store import migrations
 
     db = open_database(target)
     database.initialize(db)
+    backup = _backup_before_migrating(target)
+
+    def before_migrate(pending: list[Any]) -> None:
+        if migration_notice is not None:
+            migration_notice(pending[-1].version, len(pending))
+        if backup is not None:
+            backup(pending)
+
     try:
         with db.connection_context():
-            migrations.migrate(db, before_migrate=_backup_before_migrating(target))
+            migrations.migrate(db, before_migrate=before_migrate)
     except DatabaseError:
         raise
     except Exception as exc:

@@ -7,6 +7,10 @@ Times are stored as fixed-width UTC text ("2026-03-08T02:00:00.000000Z") on both
 
 from __future__ import annotations
 
+from typing import Any
+
+from peewee import OP, Expression
+
 from sopdesk.store.db import is_postgres
 
 
@@ -55,3 +59,17 @@ def unindexed(column: str) -> str:
     """`column` such that SQLite's planner will not pick an index on it (the unary-plus idiom);
     PostgreSQL plans for itself and has no unary plus on text."""
     return column if is_postgres() else f"+{column}"
+
+
+def starts_with(field: Any, prefix: str) -> Any:
+    """`field` begins with `prefix`, as an expression that can use the field's index.
+
+    SQLite: LIKE is case-insensitive, so it scans the whole index; a range under the column's
+    BINARY collation (byte order: every string that starts with `prefix` sorts between it and
+    the prefix with its last character raised by one) is a seek. PostgreSQL: a range is only
+    right under the C collation, which a team's server may not use, so LIKE stays."""
+    if is_postgres() or not prefix:
+        # peewee's startswith() is ILIKE; keys are case-sensitive.
+        return Expression(field, OP.LIKE, field._escape_like_expr(prefix, "%s%%"))
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return (field >= prefix) & (field < upper)

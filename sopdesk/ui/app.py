@@ -93,7 +93,7 @@ class SopDeskApp(App[None]):
             return
         for screen in reversed(self.screen_stack):
             if isinstance(screen, WorkbenchScreen):
-                screen.action_reload()
+                screen.reload_after_external_change()
                 break
 
     def on_unmount(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.worker import WorkerCancelled
 
 from sopdesk import config
 from sopdesk.app_factory import make_app
@@ -29,5 +30,11 @@ def empty_app(tmp_path: Path):
 async def settle(pilot) -> None:
     """Let workers finish and the screen repaint before asserting."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    # An exclusive worker replaced by a newer one ends cancelled; wait for the rest.
+    for _ in range(20):
+        try:
+            await pilot.app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            await pilot.pause()
     await pilot.pause()

@@ -48,9 +48,10 @@ async def test_the_sheet_opens_with_a_window_and_the_filter_state(demo_app) -> N
     async with demo_app.run_test(size=SIZE) as pilot:
         screen = await _customers(pilot)
         table = screen.query_one(SopTable)
-        total = records.count_customers()
+        total = records.count_customers()  # the demo rep owns every demo customer
         assert screen.total == total and table.row_count == min(total, WINDOW)
-        assert "all customers" in str(screen.query_one("#customers-filter").render())
+        assert "mine and unassigned" in str(screen.query_one("#customers-filter").render())
+        assert "[mine]" in str(screen.query_one("#customers-title").render())
         assert table.get_row_at(0)[0].plain == "C-00001"
         await pilot.press("r")  # reverse the sort
         await settle(pilot)
@@ -234,6 +235,9 @@ async def test_the_table_slides_its_window_instead_of_growing(tmp_path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await _customers(pilot)
         table = screen.query_one(SopTable)
+        assert table.row_count == 0  # the generated reps own them all: none is "mine"
+        await pilot.press("t")  # the team's
+        await settle(pilot)
         assert table.row_count == 150 and screen.total == 700
         seen: list[str] = []
         for _ in range(5):

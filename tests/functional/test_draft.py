@@ -46,6 +46,7 @@ def _osc52_texts(written: list[str]) -> list[str]:
     return texts
 
 
+@pytest.mark.backends  # opening a draft and marking it sent, on PostgreSQL too
 async def test_three_keys_to_the_clipboard_and_one_to_mark_sent(demo_app) -> None:
     async with demo_app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)

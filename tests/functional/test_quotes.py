@@ -17,6 +17,7 @@ from sopdesk.ui.screens.quote_editor import LinesTable, QuoteEditorScreen
 from sopdesk.ui.widgets.customer import CustomerPane
 from sopdesk.ui.widgets.inbox import InboxPane
 from sopdesk.ui.widgets.sales_dialogs import LineDialog
+from tests.timeline_words import system_touches
 
 from .conftest import settle
 
@@ -189,3 +190,94 @@ async def test_open_a_sent_quote_and_save_a_revision(demo_app) -> None:
         assert editor.view.label == f"{label}-R2" and editor.view.status is QuoteStatus.DRAFT
         assert editor.view.lead_time == "30 days after deposit"
         assert quotes.get(sent.id).status is QuoteStatus.SUPERSEDED
+
+
+async def _open_quote(pilot, quote_id: int) -> QuoteEditorScreen:
+    """The editor on a stored quote, as a rep gets there: the customer, Q, ctrl+l, its number."""
+    app = pilot.app
+    view = quotes.get(quote_id)
+    assert view is not None
+    app.screen.show_customer(view.customer_id)
+    await settle(pilot)
+    await pilot.press("Q")
+    await settle(pilot)
+    editor = app.screen
+    assert isinstance(editor, QuoteEditorScreen)
+    await pilot.press("ctrl+l")
+    await settle(pilot)
+    await pilot.press(*view.label, "enter")
+    await settle(pilot)
+    assert editor.view is not None and editor.view.quote_id == quote_id
+    return editor
+
+
+def _demo_draft_quote() -> int:
+    from sopdesk.store.models import Quote
+
+    with db.database.connection_context():
+        return Quote.get(Quote.status == QuoteStatus.DRAFT).id
+
+
+async def test_d_drafts_the_quote_email_and_marking_it_sent_sends_the_quote(demo_app) -> None:
+    from sopdesk import locations
+
+    quote_id = _demo_draft_quote()
+    async with demo_app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        editor = await _open_quote(pilot, quote_id)
+        view = editor.view
+        assert view is not None and view.status is QuoteStatus.DRAFT
+        await pilot.press("d")
+        await settle(pilot)
+        draft_screen = demo_app.screen
+        assert type(draft_screen).__name__ == "DraftScreen"
+        assert draft_screen.draft is not None
+        assert draft_screen.draft.template.id == "quote_email"
+        total = money.format_money(view.total, view.currency)
+        assert view.label in draft_screen.text and total in draft_screen.text
+        await pilot.press("y")  # copy: the draft is also kept in the drafts folder
+        await settle(pilot)
+        (saved,) = locations.drafts_dir().glob("*")
+        assert total in saved.read_text("utf-8")
+        await pilot.press("s")
+        await settle(pilot)
+        sent = quotes.get(quote_id)
+        assert sent is not None and sent.status is QuoteStatus.SENT and sent.sent_at is not None
+        (note,) = [t for t in system_touches(view.customer_id) if t.title == view.label]
+        assert "sent with the quote e-mail" in note.text  # worded when read
+        await pilot.press("escape")
+        await settle(pilot)
+        assert demo_app.screen is editor
+        assert editor.view is not None and editor.view.status is QuoteStatus.SENT
+        assert "[sent]" in _text(demo_app, "#quote-head")
+
+
+async def test_undoing_the_quote_email_makes_the_quote_a_draft_again(demo_app) -> None:
+    quote_id = _demo_draft_quote()
+    async with demo_app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await _open_quote(pilot, quote_id)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert quotes.get(quote_id).status is QuoteStatus.SENT
+        await pilot.press("u")
+        await settle(pilot)
+        undone = quotes.get(quote_id)
+        assert undone.status is QuoteStatus.DRAFT and undone.sent_at is None
+
+
+async def test_d_on_a_new_quote_saves_it_first(demo_app) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "Q")  # a quote prefilled from the selected inquiry
+        await settle(pilot)
+        editor = demo_app.screen
+        assert isinstance(editor, QuoteEditorScreen) and editor.view is None
+        await pilot.press("d")
+        await settle(pilot)
+        assert type(demo_app.screen).__name__ == "DraftScreen"
+        assert editor.view is not None and editor.view.status is QuoteStatus.DRAFT
+        assert demo_app.screen.quote_id == editor.view.quote_id
+        assert editor.view.label in demo_app.screen.text

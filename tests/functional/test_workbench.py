@@ -21,6 +21,7 @@ def _static_text(app, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
 
 
+@pytest.mark.backends  # the demo on PostgreSQL too: every pane's queries run there
 async def test_demo_opens_with_four_populated_panes(demo_app) -> None:
     async with demo_app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -17,6 +17,10 @@ from sopdesk.store.models import Customer
 
 from .test_migrations import _build_v1
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="backups of a SQLite file (PostgreSQL's are pg_dump's, tested by its message)"
+)
+
 
 def _count(path: Path) -> int:
     con = sqlite3.connect(path)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sopdesk.sop import cadence
-from sopdesk.sop.geo import BUSINESS_END, BUSINESS_START, weekend_days
+from sopdesk.sop.geo import BUSINESS_END, BUSINESS_START, is_working_day, weekend_days
 from sopdesk.sop.stages import TaskKind
 
 
@@ -83,6 +83,7 @@ ZONES = [
     ("Australia/Sydney", "AU"),
     ("Asia/Kolkata", "IN"),
     ("America/Santiago", "CL"),
+    ("Asia/Shanghai", "CN"),
 ]
 
 
@@ -99,12 +100,20 @@ def test_next_business_moment_is_the_first_working_minute_not_before(moment, zon
     result = cadence.next_business_moment(at, name, country)
     local = result.in_timezone(name)
     assert result >= at
-    assert result - at < timedelta(days=4)
-    assert local.day_of_week not in weekend_days(country)
+    assert result - at < timedelta(days=12)  # the longest weekend-and-holiday run in ZONES
+    assert is_working_day(local.date(), country)
+    assert local.day_of_week not in weekend_days(country) or country == "CN"
     assert BUSINESS_START <= local.time() < BUSINESS_END
     assert cadence.next_business_moment(result, name, country) == result
     if result > at:  # moved: it is an opening, and nothing earlier was a business moment
         assert (local.hour, local.minute) == (BUSINESS_START.hour, BUSINESS_START.minute)
+        start = at.in_timezone(name)
+        day = start.date().add(days=1)
+        while day < local.date():
+            assert not is_working_day(day, country), day  # every day skipped was a day off
+            day = day.add(days=1)
+        if start.date() < local.date() and start.time() < BUSINESS_START:
+            assert not is_working_day(start.date(), country)
 
 
 # --- after_first_reply ---------------------------------------------------------------------
@@ -167,8 +176,82 @@ def test_weekend_landing_on_a_dst_sunday_opens_at_nine_new_time() -> None:
 
 
 def test_southern_hemisphere_dst_end() -> None:
-    # Sydney leaves daylight time on Sun 5 Apr 2026 (+11 → +10).
+    # Sydney leaves daylight time on Sun 5 Apr 2026 (+11 → +10). Three days after Thursday is
+    # Easter Sunday, and Monday 6 April is Easter Monday, a public holiday: Tuesday 09:00 AEST.
     replied = pendulum.datetime(2026, 4, 2, 10, 0, tz="Australia/Sydney")  # Thursday
     task = follow_up(cadence.after_first_reply(replied, "Australia/Sydney", "AU", True))
-    assert task.due_at == pendulum.datetime(2026, 4, 6, 9, 0, tz="Australia/Sydney")
-    assert task.due_at == utc(2026, 4, 5, 23, 0)
+    assert task.due_at == pendulum.datetime(2026, 4, 7, 9, 0, tz="Australia/Sydney")
+    assert task.due_at == utc(2026, 4, 6, 23, 0)
+
+
+# --- public holidays -------------------------------------------------------------------------
+
+
+def test_christmas_in_germany_moves_to_monday_28_december() -> None:
+    # Fri 25 Dec 2026 is Christmas Day, Sat 26 the Second Day of Christmas (and the weekend),
+    # Sun 27 the weekend: the first working morning is Monday 28 December.
+    at = pendulum.datetime(2026, 12, 25, 10, 0, tz="Europe/Berlin")
+    moment = cadence.business_moment(at, "Europe/Berlin", "DE")
+    assert moment.at == pendulum.datetime(2026, 12, 28, 9, 0, tz="Europe/Berlin")
+    assert moment.at.timezone_name == "UTC"
+    assert moment.holidays == ("Christmas Day", "Second Day of Christmas")
+    # The evening before counts too: Thursday 24 December 19:00 is after hours.
+    eve = pendulum.datetime(2026, 12, 24, 19, 0, tz="Europe/Berlin")
+    assert cadence.next_business_moment(eve, "Europe/Berlin", "DE") == moment.at
+    # Within hours on the 24th (a working day in Germany's national calendar) it stays.
+    morning = pendulum.datetime(2026, 12, 24, 10, 0, tz="Europe/Berlin")
+    assert cadence.business_moment(morning, "Europe/Berlin", "DE").holidays == ()
+
+
+def test_thanksgiving_in_the_us_moves_to_friday() -> None:
+    at = pendulum.datetime(2026, 11, 26, 11, 0, tz="America/Chicago")  # Thanksgiving Day
+    moment = cadence.business_moment(at, "America/Chicago", "US")
+    assert moment.at == pendulum.datetime(2026, 11, 27, 9, 0, tz="America/Chicago")
+    assert moment.holidays == ("Thanksgiving Day",)
+    # The same Thursday is an ordinary working day in Germany.
+    berlin = pendulum.datetime(2026, 11, 26, 11, 0, tz="Europe/Berlin")
+    assert cadence.next_business_moment(berlin, "Europe/Berlin", "DE") == berlin
+
+
+def test_chinas_golden_week_and_its_working_saturday() -> None:
+    # National Day 2026: Thu 1 to Wed 7 October off; Sat 10 October is worked in exchange.
+    at = pendulum.datetime(2026, 10, 2, 10, 0, tz="Asia/Shanghai")
+    moment = cadence.business_moment(at, "Asia/Shanghai", "CN")
+    assert moment.at == pendulum.datetime(2026, 10, 8, 9, 0, tz="Asia/Shanghai")
+    assert moment.holidays[0] == "National Day"
+    saturday = pendulum.datetime(2026, 10, 10, 10, 0, tz="Asia/Shanghai")
+    assert cadence.next_business_moment(saturday, "Asia/Shanghai", "CN") == saturday
+    ordinary_saturday = pendulum.datetime(2026, 10, 17, 10, 0, tz="Asia/Shanghai")
+    assert cadence.next_business_moment(
+        ordinary_saturday, "Asia/Shanghai", "CN"
+    ) == pendulum.datetime(2026, 10, 19, 9, 0, tz="Asia/Shanghai")
+
+
+def test_a_country_the_holidays_package_does_not_know_has_weekends_only() -> None:
+    at = pendulum.datetime(2026, 12, 25, 10, 0, tz="Europe/Berlin")  # Friday
+    for country in ("XX", "", None):
+        moment = cadence.business_moment(at, "Europe/Berlin", country)
+        assert moment.at == at and moment.holidays == ()
+    saturday = pendulum.datetime(2026, 12, 26, 10, 0, tz="Europe/Berlin")
+    assert cadence.next_business_moment(saturday, "Europe/Berlin", "XX") == pendulum.datetime(
+        2026, 12, 28, 9, 0, tz="Europe/Berlin"
+    )
+
+
+def test_a_holiday_after_a_dst_change_opens_at_nine_local_time() -> None:
+    # Easter 2027 in Germany: Good Friday 26 March, the clocks go forward on Sunday 28 March,
+    # Easter Monday 29 March: from Thursday evening the next opening is Tuesday 30 March,
+    # 09:00 CEST = 07:00 UTC (it was 08:00 UTC before the change). Sydney's Easter Monday right
+    # after its own change is in test_southern_hemisphere_dst_end.
+    at = pendulum.datetime(2027, 3, 25, 18, 30, tz="Europe/Berlin")
+    moment = cadence.business_moment(at, "Europe/Berlin", "DE")
+    assert moment.at == utc(2027, 3, 30, 7, 0)
+    assert moment.holidays == ("Good Friday", "Easter Monday")
+    before = cadence.next_business_moment(utc(2027, 3, 25, 6, 0), "Europe/Berlin", "DE")
+    assert before == utc(2027, 3, 25, 8, 0)  # Thursday 09:00 CET
+
+
+def test_a_day_3_follow_up_due_on_christmas_lands_after_it() -> None:
+    replied = pendulum.datetime(2026, 12, 22, 15, 0, tz="Europe/Berlin")  # Tuesday
+    task = follow_up(cadence.after_first_reply(replied, "Europe/Berlin", "DE", True))
+    assert task.due_at == pendulum.datetime(2026, 12, 28, 9, 0, tz="Europe/Berlin")

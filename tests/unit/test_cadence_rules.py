@@ -112,8 +112,12 @@ def test_the_customers_zone_is_inferred_from_a_one_zone_country() -> None:
 
 
 def test_without_any_zone_the_reps_hours_are_used() -> None:
+    # The US has many zones: the rep's clock is used, with the customer's calendar (Thursday
+    # 26 November is Thanksgiving, so Friday).
     sent = pendulum.datetime(2026, 11, 24, 10, tz=REP_ZONE)
     first, _ = _due("quote_follow_up", _quote(sent, _party(None, "US")), sent)
+    assert _local(first, REP_ZONE) == "Fri 2026-11-27 09:00"
+    first, _ = _due("quote_follow_up", _quote(sent, _party(None, "BR")), sent)
     assert _local(first, REP_ZONE) == "Thu 2026-11-26 10:00"
 
 
@@ -160,8 +164,10 @@ def test_day_offsets_keep_the_local_hour_across_the_spring_change() -> None:
         ((2026, 1, 30, 15), "Mon 2026-02-02 09:00"),  # Fri + 2 = Sun 1 Feb
         ((2026, 2, 26, 11), "Mon 2026-03-02 09:00"),  # Thu + 2 = Sat 28 Feb (no 29th in 2026)
         ((2028, 2, 27, 11), "Tue 2028-02-29 11:00"),  # a leap year's 29 February
-        ((2026, 12, 30, 14), "Fri 2027-01-01 14:00"),  # across the year end
-        ((2026, 4, 29, 16), "Fri 2026-05-01 16:00"),
+        ((2026, 12, 30, 14), "Mon 2027-01-04 09:00"),  # across the year end: New Year's Day
+        ((2027, 12, 29, 14), "Fri 2027-12-31 14:00"),  # New Year's Eve is worked in Germany
+        ((2026, 4, 29, 16), "Mon 2026-05-04 09:00"),  # Fri 1 May is Labour Day
+        ((2026, 4, 28, 16), "Thu 2026-04-30 16:00"),
     ],
 )
 def test_month_and_year_ends(sent_local: tuple[int, ...], expected: str) -> None:
@@ -184,6 +190,53 @@ def test_a_quote_follow_up_says_why_it_exists() -> None:
     assert first.title == "Follow up quotation PI-2026-0012"
     assert first.key == "quote_follow_up|q12|2d"
     assert first.kind is TaskKind.FOLLOW_UP and first.customer_id == 7
+
+
+def test_a_follow_up_moved_past_a_public_holiday_says_so() -> None:
+    # Wednesday 23 December + 2 days = Christmas Day: Germany's follow-up waits for Monday 28th,
+    # the US one only for Saturday's weekend to pass (26 December is no US holiday).
+    sent = pendulum.datetime(2026, 12, 23, 10, tz="Europe/Berlin")
+    plan = rules.plan(
+        _rule("quote_follow_up"), _quote(sent, _party("Europe/Berlin", "DE")), Clock(sent, REP_ZONE)
+    )
+    assert plan is not None
+    first, second = plan.tasks
+    assert _local(first.due_at, "Europe/Berlin") == "Mon 2026-12-28 09:00"
+    assert first.why == (
+        "Quote PI-2026-0012 sent 4 days ago, no answer. "
+        "Moved past Christmas Day, a public holiday there."
+    )
+    assert _local(second.due_at, "Europe/Berlin") == "Mon 2026-12-28 10:00"  # +5 days: no move
+    assert "Moved past" not in second.why
+    sent_ny = pendulum.datetime(2026, 12, 23, 10, tz="America/New_York")
+    first_ny, _ = rules.plan(
+        _rule("quote_follow_up"),
+        _quote(sent_ny, _party("America/New_York", "US")),
+        Clock(sent_ny, REP_ZONE),
+    ).tasks  # type: ignore[union-attr]
+    assert _local(first_ny.due_at, "America/New_York") == "Mon 2026-12-28 09:00"
+    assert first_ny.why.endswith("Moved past Christmas Day, a public holiday there.")
+
+
+def test_a_production_update_in_golden_week_waits_for_it_to_end() -> None:
+    since = pendulum.datetime(2026, 9, 24, 10, tz="Asia/Shanghai")  # Thursday
+    fact = OrderFact(
+        party=_party("Asia/Shanghai", "CN"),
+        order_id=5,
+        number="SO-2026-0005",
+        production_since=since,
+        finished_at=None,
+        shipped_at=None,
+        eta=None,
+        arrived_at=None,
+        feedback_at=None,
+    )
+    now = pendulum.datetime(2026, 10, 8, 12, tz="UTC")
+    plan = rules.plan(_rule("production_update"), fact, Clock(now, REP_ZONE))
+    assert plan is not None
+    week_one = plan.tasks[0]
+    assert _local(week_one.due_at, "Asia/Shanghai") == "Thu 2026-10-08 09:00"  # not 1 October
+    assert "Moved past National Day" in week_one.why
 
 
 def test_the_nudge_comes_the_same_day() -> None:

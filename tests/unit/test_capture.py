@@ -15,8 +15,6 @@ from sopdesk.sop.stages import Channel, Stage
 from sopdesk.store.db import database
 from sopdesk.store.models import Contact, Customer, Inquiry, StageChange
 
-pytestmark = pytest.mark.backends
-
 NOW = pendulum.datetime(2026, 11, 27, 4, 0, tz="UTC")
 
 

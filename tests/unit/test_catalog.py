@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sopdesk.services import catalog
+from tests.marked_gettext import is_marked, marked
 
 HEADER = "SKU,Name,Specs,MOQ,Unit,Lead time,Price tiers,Currency,Photos\n"
 
@@ -175,3 +176,18 @@ def test_unreadable_files_are_rejected_whole(store: Path, tmp_path: Path) -> Non
     no_header.write_text("a,b\n1,2\n", encoding="utf-8")
     assert "SKU and Name" in catalog.import_products(no_header).error
     assert "unsupported" in catalog.import_products(tmp_path / "x.txt").error
+
+
+def test_import_reasons_go_through_gettext(store: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "bad.csv"
+    sheet.write_text(
+        HEADER + "OK-1,Fine,,10,pcs,,100: 1,USD,\nBAD-1,Broken,,lots,pcs,,,USD,\n"
+        "OK-1,Twice,,,,,,,\nBAD-2,Tiers,,,,,100 for cheap,,\nBAD-3,Money,,,,,,US Dollars,\n",
+        encoding="utf-8",
+    )
+    with marked():
+        report = catalog.import_products(sheet)
+        assert [r.row for r in report.rejected] == [3, 4, 5, 6]
+        assert all(is_marked(r.reason) for r in report.rejected), report.rejected
+        assert all(is_marked(n) for n in report.notes), report.notes
+        assert is_marked(catalog.import_products(tmp_path / "x.txt").error)

@@ -22,15 +22,13 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from sopdesk.sop.stages import Stage
-
-pytestmark = pytest.mark.backends
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 5
 RUN_SECONDS = 4.0
+MIN_WRITES = 10
+"""Writes each writer makes even when the machine is too busy to make them in RUN_SECONDS."""
 BUYERS = [f"buyer{n}@importer{n}.com" for n in range(8)]
 """Shared by every writer: the same buyer arrives from several processes at once."""
 CUSTOMERS = 12
@@ -61,7 +59,9 @@ def writer(target: str, name: str, log_path: str, start_at: float, seconds: floa
 
         time.sleep(max(0.0, start_at - time.time()))
         deadline = start_at + seconds
-        while time.time() < deadline:
+        # The time bounds the run; on a loaded machine each writer still makes MIN_WRITES, so
+        # every process really interleaves with the others (and the check below cannot flake).
+        while time.time() < deadline or seq < MIN_WRITES:
             seq += 1
             token = f"{name}-{seq}"
             op = rng.choice(("capture", "capture", "stage", "touch"))
@@ -169,7 +169,7 @@ def test_several_processes_write_at_once_and_nothing_is_lost_or_doubled(
     errors = [e for e in entries if e["op"] == "error"]
     assert not errors, errors[:5]
     per_writer = Counter(e["token"].split("-")[0] for e in entries)
-    assert len(per_writer) == WRITERS and min(per_writer.values()) >= 10, per_writer
+    assert len(per_writer) == WRITERS and min(per_writer.values()) >= MIN_WRITES, per_writer
     captures = [e for e in entries if e["op"] == "capture"]
     stages = [e for e in entries if e["op"] == "stage"]
     touches = [e for e in entries if e["op"] == "touch"]

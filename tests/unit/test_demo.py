@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +13,7 @@ import pendulum
 import phonenumbers
 import pytest
 
+from sopdesk import clock
 from sopdesk.services import demo
 from sopdesk.services.demo import DemoError, DemoSummary
 from sopdesk.sop.sla import ReplyState, reply_state, response_time
@@ -46,6 +47,8 @@ from sopdesk.store.models import (
     StoreMetrics,
     Task,
 )
+from tests.conftest import postgres_url
+from tests.databases import Databases
 
 NOW = pendulum.datetime(2026, 11, 27, 4, 0, tz="UTC")
 """Friday, 12:00 in Shanghai."""
@@ -54,25 +57,35 @@ DB_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoSummary]:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    db.init(path)
-    with db.database.connection_context():
+def demo_db(
+    databases: Databases, backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Path | str, DemoSummary]]:
+    """One demo database per backend for the module's read-only tests."""
+    if backend == "postgresql":
+        postgres_url()
+        target: Path | str = databases.create_postgres()
+    else:
+        target = databases.create_sqlite(tmp_path_factory.mktemp("demo"), "demo")
+    db.init(target)
+    with clock.frozen(NOW), db.database.connection_context():
         summary = demo.seed(NOW)
-    return path, summary
+    yield target, summary
+    databases.release(target)
 
 
 @pytest.fixture
-def seeded(demo_db: tuple[Path, DemoSummary]) -> Iterator[DemoSummary]:
+def seeded(demo_db: tuple[Path | str, DemoSummary]) -> Iterator[DemoSummary]:
     """The module's demo database, connected (read only by convention)."""
-    path, summary = demo_db
-    db.init(path)
+    target, summary = demo_db
+    db.init(target)
     with db.database.connection_context():
         yield summary
 
 
-def _seed_fresh(path: Path, now: pendulum.DateTime, seed: int = demo.DEFAULT_SEED) -> DemoSummary:
-    db.init(path)
+def _seed_fresh(
+    make_store: Callable[..., Path | str], now: pendulum.DateTime, seed: int = demo.DEFAULT_SEED
+) -> DemoSummary:
+    db.init(make_store())
     with db.database.connection_context():
         return demo.seed(now, seed=seed)
 
@@ -426,15 +439,15 @@ def _snapshot() -> tuple[list[object], ...]:
     )
 
 
-def test_same_now_and_seed_give_the_same_data(tmp_path: Path) -> None:
-    _seed_fresh(tmp_path / "a.db", NOW)
+def test_same_now_and_seed_give_the_same_data(make_store: Callable[..., Path | str]) -> None:
+    _seed_fresh(make_store, NOW)
     with db.database.connection_context():
         first = _snapshot()
-    _seed_fresh(tmp_path / "b.db", NOW)
+    _seed_fresh(make_store, NOW)
     with db.database.connection_context():
         second = _snapshot()
     assert first == second
-    _seed_fresh(tmp_path / "c.db", NOW, seed=7)
+    _seed_fresh(make_store, NOW, seed=7)
     with db.database.connection_context():
         other = _snapshot()
     assert other[1] != first[1]
@@ -447,8 +460,10 @@ def test_same_now_and_seed_give_the_same_data(tmp_path: Path) -> None:
         pendulum.datetime(2026, 3, 29, 0, 30, tz="Europe/Berlin"),  # DST night, not UTC
     ],
 )
-def test_any_now_gives_a_consistent_demo(tmp_path: Path, now: pendulum.DateTime) -> None:
-    summary = _seed_fresh(tmp_path / "any.db", now)
+def test_any_now_gives_a_consistent_demo(
+    make_store: Callable[..., Path | str], now: pendulum.DateTime
+) -> None:
+    summary = _seed_fresh(make_store, now)
     now = now.in_timezone("UTC")
     assert summary.unanswered == 7
     with db.database.connection_context():
@@ -468,8 +483,8 @@ def test_any_now_gives_a_consistent_demo(tmp_path: Path, now: pendulum.DateTime)
         assert Task.open().where(Task.due_at < start).exists()
 
 
-def test_refuses_a_database_with_data(tmp_path: Path) -> None:
-    _seed_fresh(tmp_path / "twice.db", NOW)
+def test_refuses_a_database_with_data(make_store: Callable[..., Path | str]) -> None:
+    _seed_fresh(make_store, NOW)
     with db.database.connection_context():
         before = (Customer.select().count(), Activity.select().count())
         with pytest.raises(DemoError):
@@ -477,7 +492,7 @@ def test_refuses_a_database_with_data(tmp_path: Path) -> None:
         assert (Customer.select().count(), Activity.select().count()) == before
 
 
-def test_refuses_a_naive_now(tmp_path: Path) -> None:
-    db.init(tmp_path / "naive.db")
+def test_refuses_a_naive_now(make_store: Callable[..., Path | str]) -> None:
+    db.init(make_store())
     with db.database.connection_context(), pytest.raises(ValueError):
         demo.seed(pendulum.naive(2026, 11, 27, 4))  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sopdesk.sop.followup import describe, parse_follow_up
+from tests.marked_gettext import is_marked, marked
 
 SHANGHAI = "Asia/Shanghai"
 # Friday 27 Nov 2026, 12:00 in Shanghai (the frozen test clock).
@@ -129,3 +130,14 @@ def test_any_input_gives_a_future_moment_or_a_value_error(text: str) -> None:
 @given(st.integers(min_value=1, max_value=999), st.sampled_from(["m", "h", "d", "w"]))
 def test_relative_forms_always_land_ahead(amount: int, unit: str) -> None:
     assert parse_follow_up(f"+{amount}{unit}", NOW, SHANGHAI) > NOW
+
+
+@pytest.mark.parametrize("text", ["", "someday", "+0d", "2026-02-30", "2026-01-05", "fri 25:00"])
+def test_why_a_follow_up_time_is_refused_goes_through_gettext(text: str) -> None:
+    with marked():
+        with pytest.raises(ValueError) as caught:
+            parse_follow_up(text, NOW, SHANGHAI)
+        assert is_marked(str(caught.value)), str(caught.value)
+    with marked(), pytest.raises(ValueError) as zone:
+        parse_follow_up("+1d", NOW, "Mars/Olympus")
+    assert is_marked(str(zone.value))

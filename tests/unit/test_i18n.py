@@ -58,3 +58,36 @@ def test_lang_chooses_the_ui_language(lang: str, expected: str) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert out.stdout.strip() == expected
+
+
+def test_a_word_with_two_meanings_has_a_context_for_each() -> None:
+    catalog = _tool().template()
+    for word, contexts in (
+        ("sent", ("touch direction", "quote status")),
+        ("received", ("touch direction", "deposit")),
+        (
+            "Entered",
+            ("when the customer entered the stage", "customers who entered the stage"),
+        ),
+    ):
+        for context in contexts:
+            assert catalog.get(word, context=context) is not None, (word, context)
+    for word in ("received", "Entered"):
+        assert catalog.get(word) is None, f"{word!r} is used without a context somewhere"
+
+
+def test_a_catalogue_can_be_installed_for_tests_and_contexts_reach_it() -> None:
+    from sopdesk import i18n
+    from tests.marked_gettext import Marked
+
+    i18n.install_translations(Marked(), "zh_CN")
+    try:
+        assert i18n.current() == "zh_CN"
+        assert i18n._("Lead") == "«Lead»"
+        assert i18n.pgettext("quote status", "sent") == "«sent»"
+        assert i18n.npgettext("c", "{n} order", "{n} orders", 2) == "«{n} orders»"
+        assert i18n.NP_("quote status", "sent") == "sent"  # marked only
+    finally:
+        i18n.install("en")
+    assert i18n.pgettext("quote status", "sent") == "sent"
+    assert i18n.npgettext("c", "{n} order", "{n} orders", 1) == "{n} order"

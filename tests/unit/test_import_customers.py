@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,10 +20,11 @@ from sopdesk.services import records
 from sopdesk.services.exporters.customers import csv_text, export_customers
 from sopdesk.services.importers.customers import Outcome, import_customers, parse_mapping
 from sopdesk.sop import records as rules
-from sopdesk.sop.stages import Channel, LostReason, Stage
+from sopdesk.sop.stages import ActivityKind, Channel, LostReason, Stage
 from sopdesk.store import db
-from sopdesk.store.models import Activity, Contact, Customer
+from sopdesk.store.models import Activity, Contact, Customer, StageChange
 from tests.conftest import SHARED
+from tests.marked_gettext import is_marked, marked
 
 SHEETS = Path(__file__).resolve().parents[1] / "fixtures" / "sheets"
 REAL = SHARED / "data" / "real-sheets"
@@ -163,7 +165,7 @@ def test_a_gbk_chinese_sheet_with_blank_rows_serial_dates_and_trailing_spaces(st
     assert (lost.expected_value, lost.expected_currency) == (Decimal("3500"), "EUR")
     assert lost.source is Channel.OTHER  # 展会: a trade show
     with db.database.connection_context():
-        note = Activity.get(Activity.customer == first.id)
+        note = Activity.get(Activity.customer == first.id, Activity.kind == ActivityKind.NOTE)
         assert note.text == "已发报价单 FOB宁波"
 
 
@@ -242,12 +244,14 @@ def test_all_or_nothing_with_every_rejected_row_and_its_reason(store: Path) -> N
         assert sorted(c.number for c in Customer.select()) == [1, 6]
 
 
-def test_a_dry_run_lists_what_would_happen_and_writes_nothing(store: Path) -> None:
+def test_a_dry_run_lists_what_would_happen_and_writes_nothing(
+    store: Path | str, tmp_path: Path
+) -> None:
     import_customers(SHEETS / "english_title_row.csv", rep_zone=ZONE)
     text = (
         "Company/Name,E-mail,Country\nPrime Lighting Co.,x@prime.example,USA\nBrand New Ltd,,DE\n"
     )
-    path = store.parent / "more.csv"
+    path = tmp_path / "more.csv"
     path.write_text(text)
     report = import_customers(path, rep_zone=ZONE, dry_run=True)
     assert report.dry_run and not report.committed
@@ -260,11 +264,13 @@ def test_a_dry_run_lists_what_would_happen_and_writes_nothing(store: Path) -> No
         assert not Contact.select().where(Contact.email == "x@prime.example").exists()
 
 
-def test_reimporting_updates_and_duplicates_merge_instead_of_doubling(store: Path) -> None:
+def test_reimporting_updates_and_duplicates_merge_instead_of_doubling(
+    store: Path | str, tmp_path: Path
+) -> None:
     import_customers(SHEETS / "appendix_zh_gbk.csv", rep_zone=ZONE)
     again = import_customers(SHEETS / "appendix_zh_gbk.csv", rep_zone=ZONE)
     assert {r.outcome for r in again.rows} == {Outcome.UPDATED}
-    path = store.parent / "dupes.csv"
+    path = tmp_path / "dupes.csv"
     path.write_text(
         "公司/姓名,邮箱,国家\n"
         "Müller Licht GmbH,jonas@mueller-licht.de,德国\n"
@@ -283,16 +289,20 @@ def test_reimporting_updates_and_duplicates_merge_instead_of_doubling(store: Pat
         assert Contact.select().where(Contact.email == "jonas@mueller-licht.de").count() == 1
 
 
-def test_a_number_that_belongs_to_another_customer_is_rejected(store: Path) -> None:
+def test_a_number_that_belongs_to_another_customer_is_rejected(
+    store: Path | str, tmp_path: Path
+) -> None:
     import_customers(SHEETS / "appendix_zh_gbk.csv", rep_zone=ZONE)
-    path = store.parent / "clash.csv"
+    path = tmp_path / "clash.csv"
     path.write_text("客户编号,公司/姓名\n1,Completely Different Corp\n", encoding="utf-8")
     report = import_customers(path, rep_zone=ZONE)
     assert report.rejected and "杭州明亮照明有限公司" in report.rejected[0].reason
 
 
-def test_ambiguous_dates_are_reported_and_the_order_can_be_chosen(store: Path) -> None:
-    path = store.parent / "ambiguous.csv"
+def test_ambiguous_dates_are_reported_and_the_order_can_be_chosen(
+    store: Path | str, tmp_path: Path
+) -> None:
+    path = tmp_path / "ambiguous.csv"
     path.write_text("Company/Name,First contact date\nA Ltd,3/11/2020\nB Ltd,4/5/2021\n")
     report = import_customers(path, rep_zone=ZONE, dry_run=True)
     assert any("cannot be told apart" in n and "d/m/y" in n for n in report.notes)
@@ -300,8 +310,8 @@ def test_ambiguous_dates_are_reported_and_the_order_can_be_chosen(store: Path) -
     assert local_date(customer(1).first_contact_at) == "2020-03-11"
 
 
-def test_a_file_without_known_headers_says_how_to_map(store: Path) -> None:
-    path = store.parent / "odd.csv"
+def test_a_file_without_known_headers_says_how_to_map(store: Path | str, tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
     path.write_text("Firma,Land\nAcme,DE\n")
     report = import_customers(path)
     assert "--map" in report.error
@@ -382,12 +392,14 @@ def _fill(rep_id: int | None = None) -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_csv_round_trip_gives_the_same_file(tmp_path: Path, lang: str) -> None:
-    db.init(tmp_path / "one.db")
+def test_csv_round_trip_gives_the_same_file(
+    tmp_path: Path, make_store: Callable[..., Path | str], lang: str
+) -> None:
+    db.init(make_store("one"))
     _fill()
     one = tmp_path / "one.csv"
     assert export_customers(one, lang, ZONE).customers == 3
-    db.init(tmp_path / "two.db")
+    db.init(make_store("two"))
     report = import_customers(one, rep_zone=ZONE)
     assert report.committed and report.count(Outcome.CREATED) == 3
     two = tmp_path / "two.csv"
@@ -400,14 +412,16 @@ def test_csv_round_trip_gives_the_same_file(tmp_path: Path, lang: str) -> None:
     )
 
 
-def test_xlsx_round_trip_gives_the_same_cells(tmp_path: Path) -> None:
+def test_xlsx_round_trip_gives_the_same_cells(
+    tmp_path: Path, make_store: Callable[..., Path | str]
+) -> None:
     from openpyxl import load_workbook
 
-    db.init(tmp_path / "one.db")
+    db.init(make_store("one"))
     _fill()
     one, two = tmp_path / "one.xlsx", tmp_path / "two.xlsx"
     export_customers(one, "zh", ZONE)
-    db.init(tmp_path / "two.db")
+    db.init(make_store("two"))
     assert import_customers(one, rep_zone=ZONE).committed
     export_customers(two, "zh", ZONE)
 
@@ -417,12 +431,14 @@ def test_xlsx_round_trip_gives_the_same_cells(tmp_path: Path) -> None:
     assert cells(one) == cells(two) and len(cells(one)) == 4
 
 
-def test_round_trip_of_the_demo_database(demo_store: Path, tmp_path: Path) -> None:
+def test_round_trip_of_the_demo_database(
+    demo_store: Path | str, tmp_path: Path, make_store: Callable[..., Path | str]
+) -> None:
     text, count = csv_text("zh", ZONE)
     assert count > 20
     path = tmp_path / "demo.csv"
     path.write_bytes(("\ufeff" + text).encode())
-    db.init(tmp_path / "empty.db")
+    db.init(make_store("empty"))
     assert import_customers(path, rep_zone=ZONE).count(Outcome.CREATED) == count
     assert csv_text("zh", ZONE) == (text, count)
 
@@ -430,11 +446,13 @@ def test_round_trip_of_the_demo_database(demo_store: Path, tmp_path: Path) -> No
 # --- the commands ----------------------------------------------------------------------------
 
 
-def test_the_commands_import_and_export(tmp_path: Path) -> None:
+def test_the_commands_import_and_export(
+    tmp_path: Path, make_store: Callable[..., Path | str]
+) -> None:
     from sopdesk.cli import main
 
     runner = CliRunner()
-    target = str(tmp_path / "cli.db")
+    target = str(make_store("cli"))
     dry = runner.invoke(
         main, ["--db", target, "import", "customers", "--dry-run", str(SHEETS / "bad_rows.csv")]
     )
@@ -483,12 +501,14 @@ HEADER = [
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(st.lists(CELLS, min_size=0, max_size=len(HEADER) + 1), max_size=8))
-def test_any_sheet_is_read_or_rejected_row_by_row(store: Path, rows: list[list[str]]) -> None:
+def test_any_sheet_is_read_or_rejected_row_by_row(
+    store: Path | str, tmp_path: Path, rows: list[list[str]]
+) -> None:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
     writer.writerows(rows)
-    path = store.parent / "fuzz.csv"
+    path = tmp_path / "fuzz.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
     report = import_customers(path, rep_zone=ZONE, dry_run=True)
     assert not report.error
@@ -500,3 +520,42 @@ def test_any_sheet_is_read_or_rejected_row_by_row(store: Path, rows: list[list[s
             assert row.customer_code.startswith("C-")
     with db.database.connection_context():
         assert Customer.select().count() == 0  # a dry run writes nothing
+
+
+def test_reasons_warnings_and_notes_go_through_gettext(store: Path, tmp_path: Path) -> None:
+    with marked():
+        report = import_customers(SHEETS / "bad_rows.csv", rep_zone=ZONE)
+        assert {r.row for r in report.rejected} == {3, 4, 5, 6}
+        assert all(is_marked(r.reason) for r in report.rejected), report.rejected
+        assert report.notes and all(is_marked(n) for n in report.notes), report.notes
+        sheet = tmp_path / "warned.csv"
+        sheet.write_text(
+            "Company/Name,Country,Source,Phone,Current status\n"
+            "Odd Phone Ltd,Atlantis,pigeon post,-3769,Lost\n",
+            encoding="utf-8",
+        )
+        warned = import_customers(sheet, rep_zone=ZONE)
+        assert warned.ok and len(warned.rows[0].warnings) == 4
+        assert all(is_marked(w) for w in warned.rows[0].warnings), warned.rows[0].warnings
+        unreadable = import_customers(tmp_path / "customers.txt", rep_zone=ZONE)
+        assert is_marked(unreadable.error)
+
+
+def test_the_sheet_that_set_a_stage_is_worded_when_the_timeline_is_read(
+    store: Path, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "old customers.csv"
+    sheet.write_text("Company/Name,Current status\nAtlas Lighting,Order\n", encoding="utf-8")
+    with marked():
+        report = import_customers(sheet, rep_zone=ZONE)
+    code = report.rows[0].customer_code
+    found = records.customer_window(records.CustomerFilter(text="Atlas")).rows[0]
+    assert found.code == code
+    with db.database.connection_context():
+        change = StageChange.get(StageChange.customer == found.customer_id)
+        assert change.reason == ""  # no words stored in the importer's language
+    detail = records.customer_detail(found.customer_id)
+    assert detail is not None
+    system = next(i for i in detail.timeline.items if i.kind == ActivityKind.SYSTEM.value)
+    assert system.title == "Imported from the customer sheet"
+    assert system.text == "Imported from the customer sheet old customers.csv, row 2."

@@ -20,8 +20,7 @@ from sopdesk.sop.stages import Channel
 from sopdesk.store.db import database
 from sopdesk.store.models import Contact, Customer, Inquiry
 from tests.conftest import FROZEN_NOW, SHARED
-
-pytestmark = pytest.mark.backends
+from tests.marked_gettext import is_marked, marked
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MAIL, CSV = FIXTURES / "mail", FIXTURES / "csv"
@@ -505,3 +504,17 @@ def test_contacts_are_not_duplicated_by_reimport(store: Path) -> None:
     run(store, str(MAIL / "three.mbox"))
     with database.connection_context():
         assert Contact.select().count() == 3
+
+
+def test_reasons_and_notes_go_through_gettext(store: Path, tmp_path: Path) -> None:
+    with marked():
+        report = import_file(CSV / "bad_rows.csv")
+        assert sorted(i.number for i in report.rejected) == [3, 4, 5]
+        assert all(is_marked(i.reason) for i in report.rejected), report.rejected
+        assert all(is_marked(i.where) for i in report.items)
+        assert report.notes and all(is_marked(n) for n in report.notes)
+        bad_channel = tmp_path / "channel.csv"
+        bad_channel.write_text("name,message,channel\nJonas,Price?,carrier pigeon\n", "utf-8")
+        (item,) = import_file(bad_channel).rejected
+        assert is_marked(item.reason) and "«unknown channel 'carrier pigeon'»" in item.reason
+        assert is_marked(import_file(tmp_path / "inquiries.txt").error)

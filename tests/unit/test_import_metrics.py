@@ -19,6 +19,7 @@ from sopdesk.services.importers import metrics as importer
 from sopdesk.services.importers.metrics import MetricsFileError, MetricsKind, StoreDay
 from sopdesk.store.db import database
 from sopdesk.store.models import Product, ProductMetrics, StoreMetrics, Task
+from tests.marked_gettext import is_marked, marked
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "metrics"
 NOW = pendulum.datetime(2026, 11, 27, 4, tz="UTC")
@@ -151,12 +152,12 @@ def test_cli_imports_and_lists_rejected_rows(store: Path) -> None:
         main, ["--db", str(store), "import", "metrics", str(FIXTURES / "store_gbk.csv")]
     )
     assert ok.exit_code == 0, ok.output
-    assert "5 row(s) for 5 day(s)" in ok.output
+    assert "5 rows for 5 days" in ok.output
     bad = runner.invoke(
         main, ["--db", str(store), "import", "metrics", str(FIXTURES / "store_bad_rows.csv")]
     )
     assert bad.exit_code == 1
-    assert "nothing written, 6 rejected row(s)" in bad.output
+    assert "nothing written, 6 rejected rows" in bad.output
     assert "line 4:" in bad.output
     wrong = runner.invoke(main, ["--db", str(store), "import", "metrics", str(FIXTURES / "x.pdf")])
     assert wrong.exit_code == 2
@@ -168,7 +169,7 @@ def test_cli_product_import_makes_zero_effect_tasks(store: Path) -> None:
         main, ["--db", str(store), "import", "metrics", str(FIXTURES / "product_gbk.csv")]
     )
     assert result.exit_code == 0, result.output
-    assert "2 new task(s) to optimise zero-effect products" in result.output
+    assert "2 new tasks to optimise zero-effect products" in result.output
     with database.connection_context():
         titles = sorted(t.title for t in Task.select())
     # 太阳能路灯: no exposure; LED面板灯: 3 clicks in 1,590 exposures against the products'
@@ -257,3 +258,11 @@ def test_many_days_import_in_batches(store, tmp_path: Path) -> None:
     result = importer.import_metrics(path, NOW, ZONE)
     assert result.rows == 1000
     assert _store_rows()[TODAY] == (999, 99, 0, 0, 0)
+
+
+def test_rejected_rows_say_why_through_gettext(store) -> None:
+    with marked():
+        result = importer.import_metrics(FIXTURES / "store_bad_rows.csv", NOW, ZONE)
+        assert len(result.rejected) == 6
+        assert all(is_marked(r.reason) for r in result.rejected), result.rejected
+        assert any("«Clicks»" in r.reason or "«Exposure»" in r.reason for r in result.rejected)

@@ -19,6 +19,7 @@ from sopdesk.sop.intake import (
     slashed_date_order,
 )
 from sopdesk.sop.stages import Channel
+from tests.marked_gettext import is_marked, marked
 
 NOW = pendulum.datetime(2026, 11, 27, 4, 0, tz="UTC")  # 12:00 in Shanghai
 SHANGHAI = "Asia/Shanghai"
@@ -216,3 +217,16 @@ def test_content_hash_ignores_case_and_spacing_but_not_content() -> None:
 def test_clean_text_makes_text_storable() -> None:
     assert clean_text("a\x00b\udcfcc") == "ab\ufffdc"
     assert clean_text("\x1b[2J stays") == "\x1b[2J stays"  # storage keeps text as received
+
+
+@pytest.mark.parametrize(
+    "text", ["13:99", "13pm", "2026-02-30", "2026-12-25 10:00", "2 years ago", "05/06/2026", "soon"]
+)
+def test_why_a_time_is_unreadable_goes_through_gettext(text: str) -> None:
+    with marked():
+        with pytest.raises(ValueError) as caught:
+            parse_received_time(text, NOW, SHANGHAI)
+        assert is_marked(str(caught.value)), str(caught.value)
+        with pytest.raises(ValueError) as channel:
+            parse_channel("carrier pigeon")
+        assert is_marked(str(channel.value))

@@ -32,11 +32,18 @@ def _build_v1(path: Path) -> None:
     con.executescript(FIXTURE.read_text("utf-8"))
     now = "2026-11-20T08:00:00.000000Z"
     con.execute(
+        "INSERT INTO rep (id, created_at, updated_at, login, name, title, email, whatsapp,"
+        " signature, timezone, language, role) VALUES (1, ?, ?, 'lily', 'Lily Chen', '', '', '',"
+        " '', 'Asia/Shanghai', 'en', 'manager')",
+        (now, now),
+    )
+    con.execute(
         "INSERT INTO customer (id, created_at, updated_at, number, company, name, country, website,"
         " email_domain, source, buyer_type, stage, stage_since, expected_currency,"
-        " next_follow_up_plan, background_check_done, platform_profile, notes, tags, version)"
+        " next_follow_up_plan, background_check_done, platform_profile, notes, tags, version,"
+        " owner_id)"
         " VALUES (1, ?, ?, 42, 'Müller Licht GmbH', 'Jonas Müller', 'DE', '', 'mueller-licht.de',"
-        " 'email', 'unknown', 'intent', ?, 'USD', '', 0, '', 'Rückerstattung asked', '', 1)",
+        " 'email', 'unknown', 'intent', ?, 'USD', '', 0, '', 'Rückerstattung asked', '', 1, 1)",
         (now, now, now),
     )
     con.execute(
@@ -64,6 +71,11 @@ def test_the_oldest_schema_migrates_to_the_newest_and_keeps_its_data(tmp_path: P
         assert customer.stage.value == "intent"
         assert customer.stage_since.isoformat() == "2026-11-20T08:00:00+00:00"
         assert Inquiry.get_by_id(1).body == "We need 500 pcs of 150W high bay"
+        # Migration 7: reps who were there stay active (and still own their customers).
+        from sopdesk.store.models import Rep
+
+        lily = Rep.get(Rep.login == "lily")
+        assert lily.is_active and lily.deactivated_at is None and customer.owner_id == lily.id
         # Migration 2 indexed the rows that were already there.
         assert search.search_customer_ids("rückerstattung") == [customer.id]
         assert search.search_customer_ids("high bay") == [customer.id]
@@ -94,3 +106,23 @@ def test_a_hook_runs_before_migrating_an_existing_database(tmp_path: Path) -> No
     later = [m.version for m in migrations.MIGRATIONS if m.version > 1]
     assert ran == len(later)
     assert seen == [later]
+
+
+def test_the_command_line_says_why_opening_an_old_database_takes_a_while(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sopdesk.cli import main
+    from sopdesk.store import migrations
+
+    path = tmp_path / "old.db"
+    _build_v1(path)
+    result = CliRunner().invoke(main, ["--db", str(path), "rep", "list"])
+    assert result.exit_code == 0, result.output
+    steps = len(migrations.MIGRATIONS) - 1
+    assert (
+        f"Updating the database to schema version {migrations.SCHEMA_VERSION} ({steps} steps)"
+        in result.stderr
+    )
+    # Once migrated, nothing more is said.
+    again = CliRunner().invoke(main, ["--db", str(path), "rep", "list"])
+    assert again.exit_code == 0 and "Updating the database" not in again.stderr

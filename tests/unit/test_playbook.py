@@ -17,7 +17,7 @@ from sopdesk.sop import playbook, routine, sla
 from sopdesk.sop.playbook import Landing, Offset, PlaybookError, Trigger
 from sopdesk.sop.playbook_texts import SHIPPED_TEXTS, shipped_texts_in_toml
 from sopdesk.sop.signals import BuyingSignal
-from sopdesk.sop.stages import FUNNEL_TARGETS, Stage, TaskKind
+from sopdesk.sop.stages import Stage, TaskKind
 
 
 def _team(text: str) -> Path:
@@ -43,7 +43,12 @@ def test_the_shipped_playbook_encodes_the_sop() -> None:
     assert [item.id for item in book.routine] == list(routine.SHIPPED_IDS)
     assert book.reply.fresh == sla.FRESH_LIMIT == timedelta(minutes=5)
     assert book.reply.due == sla.DUE_LIMIT == timedelta(hours=1)
-    assert book.funnel_targets() == FUNNEL_TARGETS
+    assert book.funnel_targets() == {
+        Stage.LEAD: Decimal("0.60"),
+        Stage.INTENT: Decimal("0.30"),
+        Stage.NEGOTIATION: Decimal("0.50"),
+        Stage.ORDER: Decimal("0.90"),
+    }
     assert book.kpis["reply_rate_24h"].target == Decimal("0.95")
     assert {c.trigger for c in book.cadences} == set(Trigger)
     follow_up = book.cadence("quote_follow_up")
@@ -132,6 +137,61 @@ en = ["rebate"]
     assert playbook.effective().cadence("quote_call") is not None
 
 
+def test_a_team_file_sets_its_own_reply_clock_funnel_and_kpi_targets() -> None:
+    _team(
+        """
+[reply]
+fresh_minutes = 10
+due_minutes = 120
+
+[stages.lead]
+target_to_next_percent = 70
+
+[stages.order]
+target_to_next_percent = 85.5
+
+[kpi.reply_rate_24h]
+target_percent = 98
+
+[kpi.sample_to_order]
+target_percent = 25
+"""
+    )
+    loaded = playbook.load()
+    assert loaded.warning is None
+    book = loaded.playbook
+    assert book.reply.fresh == timedelta(minutes=10) and book.reply.due == timedelta(hours=2)
+    targets = book.funnel_targets()
+    assert targets[Stage.LEAD] == Decimal("0.70") and targets[Stage.ORDER] == Decimal("0.855")
+    assert targets[Stage.INTENT] == Decimal("0.30")  # not overridden: the shipped value
+    assert book.kpis["reply_rate_24h"].target == Decimal("0.98")
+    assert book.kpis["sample_to_order"].target == Decimal("0.25")
+    assert playbook.effective().reply.due == timedelta(hours=2)
+
+
+def test_kpi_specs_follow_the_team_playbook() -> None:
+    from sopdesk.services import reports
+    from sopdesk.sop.kpi import Kpi
+
+    _team("[reply]\ndue_minutes = 30\n[kpi.followup_conversion]\ntarget_percent = 45\n")
+    specs = reports.playbook_specs()
+    assert specs[Kpi.FIRST_REPLY_MEDIAN].target == Decimal(1800)
+    assert specs[Kpi.FOLLOWUP_CONVERSION].target == Decimal("0.45")
+    assert specs[Kpi.REPLY_RATE_24H].target == Decimal("0.95") and specs[Kpi.REPLY_RATE_24H].strict
+
+
+def test_a_bad_reply_clock_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    text = "# ours\n[reply]\nfresh_minutes = 90\ndue_minutes = 45\n"
+    (problem,) = _problems(text, tmp_path)
+    assert str(problem).startswith(f"{tmp_path / 'team.toml'}:4: reply.due_minutes: ")
+    assert "fresh_minutes (90)" in problem.message
+    _team(text)
+    loaded = playbook.load()
+    assert loaded.playbook is playbook.shipped() and loaded.warning is not None
+    assert "playbook.toml:4:" in loaded.warning
+    assert playbook.effective().reply.fresh == sla.FRESH_LIMIT
+
+
 def test_the_effective_playbook_follows_the_team_file_as_it_changes() -> None:
     assert playbook.effective().stale_after(Stage.LEAD) == timedelta(days=7)
     path = _team("[stages.lead]\nstale_after_days = 2\n")
@@ -207,8 +267,18 @@ def test_toml_syntax_errors_carry_their_line(tmp_path: Path) -> None:
     [
         ("[stages]\nlead = 3\n", 2, "stages.lead", "table"),
         ("[stages.lead]\nstale_after = 3\n", 2, "stages.lead.stale_after", "unknown key"),
-        ("[reply]\nfresh_minutes = 10\n", 2, "reply.fresh_minutes", "reply clock"),
-        ("[stages.intent]\ntarget_to_next_percent = 40\n", 2, "stages.intent", "funnel"),
+        ("[reply]\nfresh_minutes = 0\n", 2, "reply.fresh_minutes", "1 to 1440"),
+        ("[reply]\ndue_minutes = 1441\n", 2, "reply.due_minutes", "1 to 1440"),
+        ('[reply]\ndue_minutes = "1h"\n', 2, "reply.due_minutes", "whole number"),
+        ("[reply]\nfresh_minutes = 60\n", 1, "reply.due_minutes", "longer than"),
+        ("\n[reply]\nfresh_minutes = 30\ndue_minutes = 20\n", 4, "reply.due_minutes", "longer"),
+        ("[stages.intent]\ntarget_to_next_percent = 140\n", 2, "stages.intent", "0 to 100"),
+        ("[stages.intent]\ntarget_to_next_percent = -5\n", 2, "stages.intent", "0 to 100"),
+        ('[stages.lead]\ntarget_to_next_percent = "most"\n', 2, "stages.lead", "0 to 100"),
+        ("[stages.loyal]\ntarget_to_next_percent = 20\n", 2, "stages.loyal", "next funnel"),
+        ("[kpi.reply_rate]\ntarget_percent = 90\n", 1, "kpi.reply_rate", "unknown KPI"),
+        ("[kpi.first_reply_median]\ntarget = 600\n", 1, "kpi.first_reply_median", "due_minutes"),
+        ('[kpi.new_customers]\nunit = "percent"\n', 2, "kpi.new_customers.unit", "count"),
         ('[[routine]]\nid = "store_data"\ntitle = ""\n', 3, "routine[store_data].title", "text"),
         ("version = 2\n", 1, "version", "version 1"),
         (

@@ -31,6 +31,7 @@ from sopdesk.store.models import (
     StageChange,
     Task,
 )
+from tests.timeline_words import stage_reasons
 
 NOW = pendulum.datetime(2026, 11, 27, 4, tz="UTC")  # Friday, 12:00 in Shanghai
 REP_ZONE = "Asia/Shanghai"
@@ -322,7 +323,8 @@ def test_a_signal_suggests_negotiation_and_accepting_records_it() -> None:
         assert Customer.get_by_id(lead.id).stage is Stage.NEGOTIATION
         change = StageChange.get(StageChange.customer == lead.id)
     assert change.from_stage is Stage.INTENT and change.to_stage is Stage.NEGOTIATION
-    assert "asks for samples" in change.reason and "send a sample" in change.reason
+    (reason,) = stage_reasons(lead.id)  # as the timeline words it
+    assert "asks for samples" in reason and "send a sample" in reason
     with pytest.raises(buying_signals.NoSignalError):
         buying_signals.accept(lead.id, None, NOW)
 
@@ -367,3 +369,83 @@ def test_guidance_knows_new_from_established_customers() -> None:
     lead = _customer(32)
     view = negotiation.panel(lead.id, NOW)
     assert view is not None and view.guidance is None
+
+
+# -- the team's reply clock and funnel targets reach every consumer ------------------------------
+
+
+def _team(text: str) -> None:
+    from sopdesk import locations
+
+    path = locations.config_dir() / "playbook.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+
+
+def test_a_team_reply_clock_moves_the_inbox_states_and_todays_due_times() -> None:
+    from sopdesk import labels
+    from sopdesk.services import inbox, meetings
+    from sopdesk.sop.sla import ReplyState
+
+    buyer = _customer(40)
+    waiting = _inquiry(buyer, NOW.subtract(minutes=7), subject="Waiting seven minutes")
+    ninety = _inquiry(buyer, NOW.subtract(minutes=90), subject="Waiting ninety minutes")
+    # The SOP's clock first: 7 minutes is past the golden five, 90 minutes is late.
+    rows = {r.inquiry_id: r for r in inbox.inbox_page(NOW).rows}
+    assert rows[waiting.id].state(NOW) is ReplyState.DUE
+    assert rows[ninety.id].state(NOW) is ReplyState.LATE
+    item = next(i for i in _queue() if i.key == f"inquiry:{waiting.id}")
+    assert item.due_at == NOW.subtract(minutes=7).add(hours=1)
+    assert "5 min" in item.why and "1 h" in item.why
+
+    _team("[reply]\nfresh_minutes = 10\ndue_minutes = 120\n")
+    page = inbox.inbox_page(NOW)
+    rows = {r.inquiry_id: r for r in page.rows}
+    assert rows[waiting.id].state(NOW) is ReplyState.FRESH
+    assert rows[ninety.id].state(NOW) is ReplyState.DUE
+    # 90 minutes is within the team's two hours: it sorts with the inquiries still in time.
+    assert [r.inquiry_id for r in page.rows] == [ninety.id, waiting.id]
+    row = rows[waiting.id]
+    assert labels.reply_state(row.state(NOW), row.fresh_limit, row.due_limit) == "≤ 10 min"
+    queue = {i.key: i for i in _queue()}
+    item = queue[f"inquiry:{waiting.id}"]
+    assert item.due_at == NOW.subtract(minutes=7).add(hours=2)
+    assert not item.overdue and "10 min" in item.why and "2 h" in item.why
+    assert not queue[f"inquiry:{ninety.id}"].overdue  # 90 min < 2 h
+
+    # The morning meeting buckets yesterday's replies by the same clock.
+    yesterday = NOW.subtract(days=1)
+    _inquiry(buyer, yesterday, first_reply_at=yesterday.add(minutes=8))
+    _inquiry(buyer, yesterday.add(hours=1), first_reply_at=yesterday.add(hours=2, minutes=30))
+    buckets = meetings.morning_meeting(NOW, REP_ZONE).buckets
+    assert (buckets.within_fresh, buckets.within_due) == (1, 1)
+    assert buckets.due_limit == pendulum.duration(hours=2)
+
+
+def test_team_funnel_targets_show_in_the_funnel_pane_and_report() -> None:
+    from sopdesk.services import funnel, reports
+
+    _team(
+        "[stages.lead]\ntarget_to_next_percent = 75\n[stages.negotiation]\n"
+        "target_to_next_percent = 40\n"
+    )
+    steps = {s.stage: s for s in funnel.funnel_view().steps}
+    assert steps[Stage.LEAD].target == Decimal("0.75")
+    assert steps[Stage.NEGOTIATION].target == Decimal("0.40")
+    assert steps[Stage.INTENT].target == Decimal("0.30")
+    rows = {r.stage: r for r in reports.funnel_report(None).rows}
+    assert rows[Stage.LEAD].target == Decimal("0.75")
+    assert rows[Stage.NEGOTIATION].target == Decimal("0.40")
+    assert rows[Stage.ORDER].target == Decimal("0.90")
+
+
+def test_a_team_kpi_target_shows_in_the_kpi_report() -> None:
+    from sopdesk.services import reports
+    from sopdesk.sop import kpi
+    from sopdesk.sop.kpi import Kpi, PeriodKind
+
+    _team("[reply]\ndue_minutes = 30\n[kpi.reply_rate_24h]\ntarget_percent = 90\n")
+    report = reports.kpi_report(kpi.period_to_date(PeriodKind.MONTH, NOW, REP_ZONE), NOW)
+    values = {v.kpi: v for v in report.values}
+    assert values[Kpi.REPLY_RATE_24H].target == Decimal("0.90")
+    assert values[Kpi.FIRST_REPLY_MEDIAN].target == Decimal(1800)

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from sopdesk.services import catalog, playbook_tasks, quotes, sales_tasks
 from sopdesk.sop import quotes as rules
-from sopdesk.sop.stages import ActivityKind, Channel, Incoterm, QuoteStatus, Stage, TaskKind
+from sopdesk.sop.stages import Channel, Incoterm, QuoteStatus, Stage, TaskKind
 from sopdesk.store import db
 from sopdesk.store.models import Activity, Customer, Inquiry, Quote, Task
+from tests.timeline_words import system_touches, touch
 
 ZONE = "Asia/Shanghai"
 
@@ -233,11 +234,8 @@ def test_send_plans_the_expiry_reminder_and_the_playbook_follow_ups(
     # three days before the validity ends, at the opening of the customer's (Berlin) day
     berlin = reminder.due_at.in_timezone("Europe/Berlin")
     assert (berlin.date(), berlin.hour) == (date(2026, 12, 24), 9)
-    with db.database.connection_context():
-        note = Activity.get(
-            Activity.customer == shop["customer"], Activity.kind == ActivityKind.SYSTEM
-        )
-        assert "PI-2026-0001 sent: USD 15,480.00" in note.text
+    (note,) = system_touches(shop["customer"])  # as the timeline words it
+    assert "PI-2026-0001 sent: USD 15,480.00, FOB" in note.text and note.title == "PI-2026-0001"
     # The playbook's engine reads the same record: the chat nudge comes an hour later.
     playbook_tasks.refresh(frozen_clock.add(hours=2), ZONE)
     with db.database.connection_context():
@@ -310,3 +308,84 @@ def test_questions_for_a_quote(shop: dict[str, int]) -> None:
         "specs",
     )
     assert quotes.questions_for(view, "150W IP65, needed by March", "600", "Hamburg") == ("timing",)
+
+
+# --- the quote e-mail ------------------------------------------------------------------------
+
+
+def test_the_quote_email_sent_marks_its_draft_quote_sent_and_undo_takes_it_back(
+    shop: dict[str, int], frozen_clock: pendulum.DateTime
+) -> None:
+    assert quotes.is_quote_email("quote_email") and quotes.is_quote_email("quote_email_es")
+    assert not quotes.is_quote_email("quote_nudge_chat")
+    view = quotes.save(quotes.draft_for_inquiry(shop["inquiry"], rep_zone=ZONE), rep_zone=ZONE)
+    done = quotes.emailed(view.label, rep_zone=ZONE)
+    assert done is not None and done.sent_at == frozen_clock
+    sent = quotes.get(view.quote_id)
+    assert sent.status is QuoteStatus.SENT and sent.sent_at == frozen_clock
+    assert len(sales_tasks.open_reminders(shop["customer"])) == 1
+    note = touch(shop["customer"], done.note_id)
+    assert note.text.startswith(f"Quotation {view.label} sent with the quote e-mail: USD 15,480.00")
+    # Already sent: a second quote e-mail (a resend) leaves the quote alone.
+    assert quotes.emailed(view.label, rep_zone=ZONE) is None
+    # Undo: a draft again, its note and its reminder gone.
+    back = quotes.undo_emailed(done, rep_zone=ZONE)
+    assert back is not None and back.status is QuoteStatus.DRAFT and back.sent_at is None
+    assert sales_tasks.open_reminders(shop["customer"]) == []
+    with db.database.connection_context():
+        assert not Activity.select().where(Activity.id == done.note_id).exists()
+    # An undo that comes too late (accepted meanwhile) changes nothing.
+    again = quotes.emailed(view.label, rep_zone=ZONE)
+    assert again is not None
+    quotes.accept(view.quote_id, rep_zone=ZONE)
+    assert quotes.undo_emailed(again, rep_zone=ZONE) is None
+    assert quotes.get(view.quote_id).status is QuoteStatus.ACCEPTED
+
+
+def test_a_quote_that_cannot_go_out_stays_a_draft(
+    shop: dict[str, int], frozen_clock: pendulum.DateTime
+) -> None:
+    view = quotes.save(quotes.draft_for_inquiry(shop["inquiry"], rep_zone=ZONE), rep_zone=ZONE)
+    later = frozen_clock.add(days=40)  # past its validity
+    with pytest.raises(quotes.QuoteError, match="valid"):
+        quotes.emailed(view.label, now=later, rep_zone=ZONE)
+    assert quotes.get(view.quote_id).status is QuoteStatus.DRAFT
+
+
+def test_the_quote_email_answers_the_quotes_inquiry_or_the_latest(
+    shop: dict[str, int], frozen_clock: pendulum.DateTime
+) -> None:
+    from_inquiry = quotes.save(
+        quotes.draft_for_inquiry(shop["inquiry"], rep_zone=ZONE), rep_zone=ZONE
+    )
+    assert quotes.inquiry_for_email(from_inquiry) == shop["inquiry"]
+    with db.database.connection_context():
+        newer = Inquiry.create(
+            customer=shop["customer"],
+            channel=Channel.EMAIL,
+            received_at=frozen_clock.subtract(hours=1),
+            subject="Also panels",
+            body="And 200 panels?",
+        )
+        alone = Customer.create(
+            number=2, company="Nobody wrote", stage=Stage.LEAD, stage_since=frozen_clock
+        )
+    from_customer = quotes.save(replace(from_inquiry.to_draft(), inquiry_id=None), rep_zone=ZONE)
+    assert quotes.inquiry_for_email(from_customer) == newer.id
+    silent = quotes.save(replace(from_customer.to_draft(), customer_id=alone.id), rep_zone=ZONE)
+    assert quotes.inquiry_for_email(silent) is None
+
+
+def test_the_draft_summarises_the_quote_it_is_given(shop: dict[str, int]) -> None:
+    from sopdesk import config
+    from sopdesk.services import drafting
+
+    older = quotes.save(quotes.draft_for_inquiry(shop["inquiry"], rep_zone=ZONE), rep_zone=ZONE)
+    newer = quotes.save(replace(older.to_draft(), lines=older.to_draft().lines * 2), rep_zone=ZONE)
+    settings = config.demo_settings()
+    latest = drafting.build_context(shop["inquiry"], settings).sales.quote
+    assert latest is not None and latest.label == newer.label  # the conversation's newest
+    assert latest.total == "USD 30,960.00"
+    chosen = drafting.build_context(shop["inquiry"], settings, quote_id=older.quote_id)
+    assert chosen.sales.quote is not None and chosen.sales.quote.label == older.label
+    assert chosen.sales.quote.total == "USD 15,480.00"

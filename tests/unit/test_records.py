@@ -45,8 +45,7 @@ from sopdesk.store.models import (
     StageChange,
     Task,
 )
-
-pytestmark = pytest.mark.backends
+from tests.marked_gettext import is_marked, marked
 
 NOW = pendulum.datetime(2026, 11, 27, 4, 0, tz="UTC")
 ZONE = "Asia/Shanghai"
@@ -190,7 +189,10 @@ def test_filters_select_the_rows_the_sheet_would(sheet: list[int], rep: Rep) -> 
     assert _ids(CustomerFilter(no_next_step=True)) == expect(
         lambda c: c.next_follow_up_at is None and c.stage is not Stage.LOST
     )
-    assert _ids(CustomerFilter(owner_id=rep.id)) == expect(lambda c: c.owner_id == rep.id)
+    # "Mine" is the rep's own customers plus the unassigned ones, as on the workbench (scope.py).
+    mine = _ids(CustomerFilter(owner_id=rep.id))
+    assert mine == expect(lambda c: c.owner_id in (rep.id, None))
+    assert mine != expect(lambda c: c.owner_id == rep.id)  # the fixture has unassigned ones
     combined = CustomerFilter(country="DE", overdue=True)
     assert _ids(combined) == expect(
         lambda c: (
@@ -600,3 +602,81 @@ def test_windows_and_detail_on_many_rows_stay_bounded(rep: Rep) -> None:
     window = records.customer_window(CustomerFilter(), Sort(SortKey.NAME))
     assert len(window.rows) == records.WINDOW and window.next_after is not None
     assert records.count_customers() == 800
+
+
+# --- the rep's language -----------------------------------------------------------------------
+
+
+def test_refusals_go_through_gettext(customer: int, rep: Rep) -> None:
+    with marked():
+        with pytest.raises(InvalidFields) as caught:
+            records.update_customer(
+                _detail(customer),
+                {"country": "Atlantis", "website": "not a site", "tags": "x" * 300},
+            )
+        assert all(is_marked(message) for message in caught.value.errors.values())
+        assert "«Country»" in str(caught.value) and "«Website»" in str(caught.value)
+        with pytest.raises(InvalidFields) as contact:
+            records.save_contact(customer, None, {"email": "jonas@", "phone": "-3769"})
+        assert all(is_marked(message) for message in contact.value.errors.values())
+        for call, kwargs in (
+            (records.set_next_follow_up, {"text": "someday", "rep_zone": ZONE, "by": rep.id}),
+            (records.change_stage, {"to_stage": Stage.LOST, "by": rep.id}),
+            (records.change_stage, {"to_stage": Stage.ORDER, "by": rep.id}),
+            (records.change_stage, {"to_stage": Stage.LEAD, "by": rep.id}),
+            (records.log_touch, {"kind": ActivityKind.CALL, "direction": Direction.OUT,
+                                 "text": " ", "by": rep.id}),
+        ):  # fmt: skip
+            with pytest.raises(records.RecordError) as refused:
+                call(customer, **kwargs)  # type: ignore[operator]
+            assert is_marked(str(refused.value)), str(refused.value)
+        with pytest.raises(records.RecordError) as itself:
+            records.merge(customer, customer, by=rep.id)
+        assert is_marked(str(itself.value))
+
+
+def test_a_stale_edit_and_duplicate_reasons_are_in_the_reps_language(customer: int) -> None:
+    mine = _detail(customer)
+    records.update_customer(_detail(customer), {"notes": "called them"})
+    with marked():
+        with pytest.raises(StaleEdit) as caught:
+            records.update_customer(mine, {"company": "Acme Ltd"})
+        assert is_marked(str(caught.value)) and "«Notes»" in str(caught.value)
+        with db.database.connection_context():
+            twin = make_customer(4, company="ACME")
+        found = {d.customer_id: d for d in records.duplicate_candidates(customer)}
+        assert found[twin.id].reasons and all(is_marked(r) for r in found[twin.id].reasons)
+
+
+def test_a_merge_is_stored_as_data_and_worded_in_the_readers_language(busy: int, rep: Rep) -> None:
+    with db.database.connection_context():
+        keep = make_customer(1, company="Atlas")
+    with marked():  # written by a rep whose sopdesk speaks another language …
+        records.merge(keep.id, busy, by=rep.id, now=NOW)
+    with db.database.connection_context():
+        stored = Activity.get(Activity.customer == keep.id, Activity.kind == ActivityKind.SYSTEM)
+    assert "Merged" not in stored.subject + stored.text  # no sentence frozen in the database
+    assert "C-00007" in stored.subject and "C-00001" in stored.subject
+    system = _detail(keep.id).timeline.items[0]  # … read in English
+    assert system.title == "Merged C-00007 into C-00001"
+    assert system.text == (
+        "Merged C-00007 (Atlas Lighting LLC) into C-00001: moved 1 contact, 1 inquiry, 1 touch, "
+        "1 quotation, 1 sample, 1 order, 1 stage change."
+    )
+    with marked():  # and read in the other language again
+        system = _detail(keep.id).timeline.items[0]
+        assert is_marked(system.title) and is_marked(system.text)
+        assert "C-00007" in system.text and "«1 contact»" in system.text
+
+
+def test_a_lost_reason_on_the_timeline_is_in_the_readers_language(customer: int, rep: Rep) -> None:
+    records.change_stage(customer, Stage.LOST, rep.id, "went with a rival",
+                         lost_reason=LostReason.COMPETITOR, confirm_skip=True, now=NOW)  # fmt: skip
+    assert _detail(customer).timeline.items[0].text == "competitor: went with a rival"
+    with marked():
+        text = _detail(customer).timeline.items[0].text
+    assert text == "««competitor»: went with a rival»"
+    records.change_stage(
+        customer, Stage.INTENT, rep.id, "price: they came back", now=NOW.add(hours=1)
+    )
+    assert _detail(customer).timeline.items[0].text == "price: they came back"  # a rep's words

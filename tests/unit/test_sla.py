@@ -65,3 +65,31 @@ def test_next_crossing() -> None:
 )
 def test_format_duration(delta: timedelta, text: str) -> None:
     assert format_duration(delta) == text
+
+
+def test_the_limits_are_the_callers_not_fixed() -> None:
+    # A team playbook with 10 minutes / 2 hours: 7 minutes is still fresh, 90 minutes still due.
+    ten, two_hours = timedelta(minutes=10), timedelta(hours=2)
+    assert reply_state(T0, None, T0.add(minutes=7)) is ReplyState.DUE  # the SOP's 5 minutes
+    assert reply_state(T0, None, T0.add(minutes=7), ten, two_hours) is ReplyState.FRESH
+    assert reply_state(T0, None, T0.add(minutes=90), ten, two_hours) is ReplyState.DUE
+    assert reply_state(T0, None, T0.add(hours=2, seconds=1), ten, two_hours) is ReplyState.LATE
+    assert answered_state(timedelta(minutes=9), ten, two_hours) is ReplyState.FRESH
+    assert answered_state(timedelta(minutes=119), ten, two_hours) is ReplyState.DUE
+    assert next_crossing(T0, T0.add(minutes=1), ten, two_hours) == T0.add(minutes=10)
+    assert next_crossing(T0, T0.add(minutes=11), ten, two_hours) == T0.add(hours=2)
+
+
+def test_reply_limits_read_as_people_say_them() -> None:
+    from sopdesk import labels
+
+    assert labels.reply_limit(timedelta(minutes=5)) == "5 min"
+    assert labels.reply_limit(timedelta(hours=1)) == "1 h"
+    assert labels.reply_limit(timedelta(minutes=90)) == "1 h 30 min"
+    assert labels.reply_state(ReplyState.FRESH) == "≤ 5 min"
+    assert labels.reply_state(ReplyState.DUE) == "≤ 1 h"
+    assert labels.reply_state(ReplyState.FRESH, timedelta(minutes=10), timedelta(hours=2)) == (
+        "≤ 10 min"
+    )
+    assert labels.reply_state(ReplyState.DUE, timedelta(minutes=10), timedelta(hours=2)) == "≤ 2 h"
+    assert labels.reply_state(ReplyState.LATE) == "late"

@@ -54,6 +54,7 @@ def test_world_writable_database_is_refused(tmp_path: Path) -> None:
         db.init(path)
 
 
+@pytest.mark.sqlite_only(reason="SQLite's own PRAGMAs")
 def test_sqlite_pragmas(store: Path) -> None:
     with db.database.connection_context():
         assert db.database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -61,7 +62,7 @@ def test_sqlite_pragmas(store: Path) -> None:
         assert db.database.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 30000
 
 
-def test_unanswered_named_query(store: Path, frozen_clock: pendulum.DateTime) -> None:
+def test_unanswered_named_query(store: Path | str, frozen_clock: pendulum.DateTime) -> None:
     with db.database.connection_context():
         customer = Customer.create(
             number=1, company="Acme", stage=Stage.LEAD, stage_since=frozen_clock

@@ -9,15 +9,14 @@ import pytest
 from click.testing import CliRunner
 
 from sopdesk.cli import main
-from sopdesk.services import funnel, inbox, records, reps, session, today
+from sopdesk.services import customers, funnel, inbox, records, reps, session, today
 from sopdesk.services.capture import InquiryInput, capture
 from sopdesk.sop import playbook
 from sopdesk.sop.assignment import AssignedBy, AssignmentMode, AssignmentRules, assign
 from sopdesk.sop.stages import ActivityKind, Channel, RepRole, Stage, TaskKind
 from sopdesk.store import db
 from sopdesk.store.models import Activity, Customer, Inquiry, Rep, Task
-
-pytestmark = pytest.mark.backends
+from tests.timeline_words import system_touches
 
 NOW = pendulum.datetime(2026, 11, 27, 4, 0, tz="UTC")
 
@@ -193,8 +192,13 @@ def test_a_manager_reassigns_with_history_and_open_work_moves(team: dict[str, in
     assert after.owner_id == team["bob"] and after.version == before.version + 1
     with db.database.connection_context():
         entry = Activity.get(Activity.kind == ActivityKind.SYSTEM)
-        assert entry.subject == "Reassigned from Ann to Bob" and entry.by_id == team["boss"]
+        assert entry.by_id == team["boss"]
         assert Task.get().owner_id == team["bob"]
+    (shown,) = system_touches(result.customer_id)  # worded when read
+    assert shown.title == "Reassigned from Ann to Bob"
+    assert (
+        shown.text == "by Boss; 1 unanswered inquiry and 1 open follow-up moved with the customer"
+    )
     # An editor holding the old version learns that the owner changed under them.
     with pytest.raises(records.StaleEdit):
         records.update_customer(before, {"notes": "mine"})
@@ -295,3 +299,192 @@ def test_work_typed_in_by_a_manager_does_not_reset_the_turns(team: dict[str, int
     assert _owner(capture(_inquiry("a@one.com")).inquiry_id) == team["ann"]
     capture(_inquiry("m@manager.com"), owner_id=team["boss"])
     assert _owner(capture(_inquiry("b@two.com")).inquiry_id) == team["bob"]
+
+
+# --- a rep who leaves --------------------------------------------------------------------------
+
+
+def test_a_rep_who_left_receives_nothing_and_the_turns_go_on_after_them() -> None:
+    rules = AssignmentRules(by_country={"DE": "bob"}, by_product=(("solar", "bob"),))
+    active = ["ann", "cho"]  # bob was deactivated
+    found = _assign(rules, reps=active, buyer_owner="bob", country="DE", text="solar")
+    assert (found.login, found.by) == ("ann", AssignedBy.ROUND_ROBIN)
+    turns = ["ann", "bob", "cho"]
+    after_bob = _assign(reps=active, default_rotation=turns, last_in_rotation="bob")
+    assert after_bob.login == "cho"
+    after_cho = _assign(reps=active, default_rotation=turns, last_in_rotation="cho")
+    assert after_cho.login == "ann"
+
+
+def _customer_of(rep_id: int, email: str) -> tuple[int, int]:
+    """(customer id, inquiry id) of a new buyer typed in by the rep."""
+    result = capture(_inquiry(email), owner_id=rep_id)
+    return result.customer_id, result.inquiry_id
+
+
+def test_new_inquiries_skip_a_deactivated_rep(team: dict[str, int]) -> None:
+    path = playbook.override_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('[assignment.by_country]\nDE = "bob"\n', "utf-8")
+    known, _inquiry_id = _customer_of(team["bob"], "known@bob.com")
+    reps.deactivate_rep("bob", "boss", None)
+    owners = {
+        _owner(capture(_inquiry(email, country=country)).inquiry_id)
+        for email, country in (("g@seven.de", "DE"), ("h@eight.fr", "FR"), ("i@nine.fr", "FR"))
+    }
+    assert owners == {team["ann"]}  # neither the country rule nor a turn goes to bob
+    again = capture(_inquiry("known@bob.com", text="Reorder, please"))
+    assert again.customer_id == known and _owner(again.inquiry_id) == team["ann"]
+
+
+def test_deactivating_is_for_managers_and_keeps_the_last_one(team: dict[str, int]) -> None:
+    with pytest.raises(reps.RepError, match="only a manager"):
+        reps.deactivate_rep("bob", "ann")
+    with pytest.raises(reps.RepError, match="last active manager"):
+        reps.deactivate_rep("boss", "boss")
+    with pytest.raises(reps.RepError, match="no rep"):
+        reps.deactivate_rep("nobody", "boss")
+    with pytest.raises(reps.RepError, match="themselves"):
+        reps.check_deactivation("bob", "boss", "bob")
+    reps.add_rep("eve", name="Eve", role="manager")
+    reps.deactivate_rep("boss", "eve")  # another manager remains
+    with pytest.raises(reps.RepError, match="only a manager"):
+        reps.deactivate_rep("ann", "boss")  # an inactive manager has no rights left
+    with pytest.raises(reps.RepError, match="only manager"):
+        reps.update_rep("eve", role="rep")  # the last active one stays a manager
+
+
+def test_deactivating_with_reassignment_moves_open_work_and_keeps_history(
+    team: dict[str, int],
+) -> None:
+    ann, bob, boss = team["ann"], team["bob"], team["boss"]
+    first, _ = _customer_of(ann, "a@one.com")
+    second, answered = _customer_of(ann, "b@two.com")
+    with db.database.connection_context():
+        Inquiry.update(first_reply_at=NOW).where(Inquiry.id == answered).execute()
+        Task.create(customer=first, owner=ann, kind=TaskKind.FOLLOW_UP, title="call", due_at=NOW)
+        Task.create(
+            customer=first, owner=ann, kind=TaskKind.FOLLOW_UP, title="old", due_at=NOW, done_at=NOW
+        )
+        versions = {c.id: c.version for c in Customer.select()}
+    assert reps.check_deactivation("ann", "boss") == reps.OwnedWork(2, 1, 1)
+    done = reps.deactivate_rep("ann", "boss", reassign_to="bob")
+    assert not done.already and done.moved == reps.OwnedWork(2, 1, 1) and done.to_name == "Bob"
+    assert done.left == reps.OwnedWork(0, 0, 0) and not done.rep.active
+    assert done.rep.label == "Ann (inactive)"
+    with db.database.connection_context():
+        assert {c.id: c.owner_id for c in Customer.select()} == {first: bob, second: bob}
+        assert all(c.version == versions[c.id] + 1 for c in Customer.select())
+        assert Inquiry.get_by_id(answered).owner_id == ann  # answered work stays theirs
+        assert {t.title: t.owner_id for t in Task.select()} == {"call": bob, "old": ann}
+        history = list(Activity.select().where(Activity.kind == ActivityKind.SYSTEM))
+    assert sorted(h.customer_id for h in history) == [first, second]
+    assert all(h.by_id == boss for h in history)
+    shown = {c: system_touches(c)[0] for c in (first, second)}  # worded when read
+    assert {s.title for s in shown.values()} == {"Reassigned from Ann to Bob"}
+    assert shown[first].text == (
+        "by Boss when Ann left; 1 unanswered inquiry and 1 open follow-up moved with the customer"
+    )
+    with pytest.raises(reps.RepError, match="deactivated"):
+        reps.reassign_customer(first, ann, boss)
+    with pytest.raises(reps.RepError, match="deactivated too"):
+        reps.deactivate_rep("bob", "boss", reassign_to="ann")
+
+
+def test_a_deactivated_rep_stays_visible_marked_and_cannot_work(team: dict[str, int]) -> None:
+    from sopdesk.config import Settings
+
+    customer, _ = _customer_of(team["ann"], "a@one.com")
+    records.change_stage(customer, Stage.INTENT, team["ann"], "wants a quote")
+    done = reps.deactivate_rep("ann", "boss")  # without reassigning: the work stays theirs
+    assert done.left == reps.OwnedWork(1, 1, 0) and done.moved is None
+    window = records.first_window(records.CustomerFilter(), records.Sort(), 10)[0]
+    assert [r.owner_name for r in window.rows] == ["Ann (inactive)"]
+    assert records.customer_detail(customer).owner_name == "Ann (inactive)"
+    assert records.stage_history(customer)[0].by == "Ann (inactive)"
+    assert {i.by for i in records.timeline_window(customer).items if i.entry.value == "stage"} == {
+        "Ann (inactive)"
+    }
+    with db.database.connection_context():
+        Activity.create(
+            customer=customer, kind=ActivityKind.EMAIL, at=NOW.add(minutes=1), text="hi",
+            by=team["ann"],
+        )  # fmt: skip
+    newest = customers.customer_card(customer).timeline[0]
+    assert (newest.text, newest.by) == ("hi", "Ann (inactive)")
+    listed = {r.login: r for r in reps.list_reps()}
+    assert not listed["ann"].active and listed["ann"].customers == 1 and listed["bob"].active
+    with pytest.raises(session.InactiveRepError, match="ann was deactivated on 2026-11-27"):
+        session.open_session(Settings(), "ann")
+    with pytest.raises(reps.RepError, match="deactivated"):
+        reps.act_as("boss", "ann")
+    view, changed = reps.activate_rep("ann", "boss")
+    assert changed and view.active and view.label == "Ann"
+    assert session.open_session(Settings(), "ann").rep_id == team["ann"]
+    assert reps.activate_rep("ann", "boss")[1] is False
+    with pytest.raises(reps.RepError, match="only a manager"):
+        reps.activate_rep("bob", "ann")
+
+
+def test_the_customer_filter_mine_is_the_same_mine_as_the_workbench(
+    team: dict[str, int],
+) -> None:
+    ann_customer, _ = _customer_of(team["ann"], "a@one.com")
+    bob_customer, _ = _customer_of(team["bob"], "b@two.com")
+    nobodys, _ = _customer_of(team["bob"], "c@three.com")
+    with db.database.connection_context():
+        Customer.update(owner=None).where(Customer.id == nobodys).execute()
+    mine = records.CustomerFilter(owner_id=team["ann"])
+    window = records.first_window(mine, records.Sort(), 10)[0]
+    assert {r.customer_id for r in window.rows} == {ann_customer, nobodys}
+    assert records.count_customers(mine) == 2 and records.count_customers() == 3
+    assert bob_customer not in {r.customer_id for r in window.rows}
+
+
+def test_next_in_scope_steps_through_the_reps_then_the_team(team: dict[str, int]) -> None:
+    steps = [reps.next_in_scope(None)]
+    while steps[-1] is not None:
+        steps.append(reps.next_in_scope(steps[-1].rep_id))
+    assert [s.login if s else None for s in steps] == ["ann", "bob", None]
+
+
+def test_rep_deactivate_and_activate_commands(
+    team: dict[str, int], store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sopdesk.cli
+
+    customer, _ = _customer_of(team["ann"], "a@one.com")
+    monkeypatch.setattr(session, "current_login", lambda: "ann")
+    code, out = _cli(store, "rep", "deactivate", "bob", "--yes")
+    assert code == 1 and "only a manager can deactivate" in out
+    monkeypatch.setattr(session, "current_login", lambda: "boss")
+    result = CliRunner().invoke(main, ["--db", str(store), "rep", "deactivate", "ann"], input="n\n")
+    assert result.exit_code == 1, result.output
+    assert "ann owns 1 customer, 1 open inquiry and 0 open follow-ups" in result.output
+    assert "nothing changed" in result.output and reps.rep_by_login("ann").active
+    result = CliRunner().invoke(main, ["--db", str(store), "rep", "deactivate", "ann"], input="y\n")
+    assert result.exit_code == 0 and "deactivated ann" in result.output, result.output
+    assert "ann still owns 1 customer," in result.output
+    code, out = _cli(store, "rep", "list")
+    assert code == 0
+    lines = {line.split()[0]: line for line in out.splitlines()[1:]}
+    assert "inactive since 2026-11-27" in lines["ann"] and "active" in lines["bob"]
+    code, out = _cli(store, "rep", "deactivate", "ann", "--reassign-to", "bob")
+    assert code == 0 and "already inactive" in out and "moved 1 customer, 1 open inquiry" in out, (
+        out
+    )
+    with db.database.connection_context():
+        assert Customer.get_by_id(customer).owner_id == team["bob"]
+    code, out = _cli(store, "rep", "deactivate", "boss", "--yes")
+    assert code == 1 and "last active manager" in out
+    code, out = _cli(store, "rep", "deactivate", "bob", "--reassign-to", "ann")
+    assert code == 1 and "deactivated too" in out
+    # The deactivated rep cannot open sopdesk as themselves; the workbench never starts.
+    monkeypatch.setattr(sopdesk.cli, "_run", lambda app: pytest.fail("the workbench opened"))
+    monkeypatch.setattr(session, "current_login", lambda: "ann")
+    code, out = _cli(store)
+    assert code == 1 and "ann was deactivated on 2026-11-27" in out
+    assert "sopdesk rep activate ann" in out
+    monkeypatch.setattr(session, "current_login", lambda: "boss")
+    code, out = _cli(store, "rep", "activate", "ann")
+    assert code == 0 and "activated ann" in out and reps.rep_by_login("ann").active

@@ -1,9 +1,12 @@
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from sopdesk.store.watch import ChangeWatcher
 
 
+@pytest.mark.sqlite_only(reason="SQLite's data_version; test_postgres.py tests LISTEN/NOTIFY")
 def test_a_commit_by_another_connection_is_noticed_once(store: Path) -> None:
     watcher = ChangeWatcher(store)
     assert watcher.active and not watcher.changed()

@@ -34,10 +34,12 @@ from typing import Any
 
 import pendulum
 
-from sopdesk import clock
+from sopdesk import clock, labels
+from sopdesk.i18n import N_, _
 from sopdesk.services.importers.sheets import SheetError, decode, sniff_delimiter
 from sopdesk.services.records import local_midnight
 from sopdesk.services.records_merge import NAME_MATCH, _find_duplicates
+from sopdesk.services.records_timeline import Event, event_text, list_text
 from sopdesk.sop import geo, intake
 from sopdesk.sop import records as rules
 from sopdesk.sop.stages import (
@@ -76,7 +78,8 @@ class RowResult:
     customer_code: str = ""
     name: str = ""
     reason: str = ""
-    """Why it was rejected, or how it was matched ("e-mail a@b.com", "customer no.")."""
+    """Why it was rejected, or how it was matched ("e-mail a@b.com", "customer no."); in the UI
+    language, like the warnings and the report's notes."""
     warnings: tuple[str, ...] = ()
 
 
@@ -136,9 +139,20 @@ def read_csv(data: bytes) -> Table:
                 rows.append((start, tuple(record)))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise SheetUnreadable(f"line {start}: unreadable CSV ({exc})") from None
-    name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}[delimiter]
-    return Table("csv", tuple(rows), (f"encoding {encoding}", f"{name}-separated"))
+        message = _("line {line}: unreadable CSV ({error})")
+        raise SheetUnreadable(message.format(line=start, error=exc)) from None
+    separated = _(_SEPARATED[delimiter])
+    return Table(
+        "csv", tuple(rows), (_("encoding {encoding}").format(encoding=encoding), separated)
+    )
+
+
+_SEPARATED = {
+    ",": N_("comma-separated"),
+    ";": N_("semicolon-separated"),
+    "\t": N_("tab-separated"),
+    "|": N_("bar-separated"),
+}
 
 
 def read_xlsx(path: Path) -> Table:
@@ -149,9 +163,8 @@ def read_xlsx(path: Path) -> Table:
     try:
         book = load_workbook(path, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
-        raise SheetUnreadable(
-            f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
-        ) from None
+        message = _("not a readable .xlsx workbook ({error})")
+        raise SheetUnreadable(message.format(error=f"{type(exc).__name__}: {exc}")) from None
     best: Table | None = None
     best_score = -1
     for sheet in book.worksheets:
@@ -171,28 +184,28 @@ def read_xlsx(path: Path) -> Table:
                 row = tuple(values.get((number, c), v) for c, v in enumerate(row, start=1))
             if not _blank(row):
                 rows.append((number, tuple(row)))
-        table = Table("xlsx", tuple(rows), (f"sheet {sheet.title!r}",))
+        table = Table("xlsx", tuple(rows), (_("sheet {name!r}").format(name=sheet.title),))
         score = _header_row(table, {})[2] if rows else 0
         if score > best_score:
             best, best_score = table, score
     if best is None:
-        raise SheetUnreadable("the workbook has no sheets")
+        raise SheetUnreadable(_("the workbook has no sheets"))
     return best
 
 
 def read_table(path: Path) -> Table:
     kind = SUPPORTED.get(path.suffix.lower())
     if kind is None:
-        raise SheetUnreadable(
-            f"unsupported file type {path.suffix or '(none)'!r}: use .csv or .xlsx"
-        )
+        message = _("unsupported file type {suffix!r}: use .csv or .xlsx")
+        raise SheetUnreadable(message.format(suffix=path.suffix or _("(none)")))
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise SheetUnreadable(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        message = _("the file is larger than {n} MB")
+        raise SheetUnreadable(message.format(n=MAX_FILE_BYTES // (1024 * 1024)))
     if kind == "xlsx":
         return read_xlsx(path)
     data = path.read_bytes()
     if not data.strip():
-        raise SheetUnreadable("the file is empty")
+        raise SheetUnreadable(_("the file is empty"))
     try:
         return read_csv(data)
     except SheetError as exc:
@@ -224,11 +237,11 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
         header, sep, name = item.rpartition("=")
         name = name.strip().lower()
         if not sep or not header.strip():
-            raise ValueError(f"--map {item!r}: write it as 'Header=field'")
+            raise ValueError(_("--map {item!r}: write it as 'Header=field'").format(item=item))
         if name not in rules.MAPPABLE_FIELDS:
+            message = _("--map {item!r}: unknown field {name!r}; one of {fields}")
             raise ValueError(
-                f"--map {item!r}: unknown field {name!r}; one of "
-                + ", ".join(rules.MAPPABLE_FIELDS)
+                message.format(item=item, name=name, fields=", ".join(rules.MAPPABLE_FIELDS))
             )
         mapping[rules.header_key(header)] = name
     return mapping
@@ -299,10 +312,11 @@ def _number(text: str) -> int | None:
         return None
     match = _NUMBER.match(text.strip())
     if match is None:
-        raise ValueError(f"customer no. {text!r} is not a number like C-00042 or 42")
+        message = _("customer no. {value!r} is not a number like C-00042 or 42")
+        raise ValueError(message.format(value=text))
     number = int(match.group(1))
     if number <= 0:
-        raise ValueError(f"customer no. {text!r} must be above 0")
+        raise ValueError(_("customer no. {value!r} must be above 0").format(value=text))
     return number
 
 
@@ -311,7 +325,8 @@ def _phone(row: SheetRow, header: str, text: str) -> str:
         return ""
     damage = rules.excel_damage(text)
     if damage is not None:
-        row.warnings.append(f"{header} {text!r} not imported: {damage}")
+        message = _("{column} {value!r} not imported: {damage}")
+        row.warnings.append(message.format(column=header, value=text, damage=damage))
         return ""
     try:
         return rules.normalise_phone(text, row.country or None)
@@ -338,7 +353,7 @@ def parse_row(
         return cell_text(raw(name))
 
     def fail(name: str, exc: ValueError) -> ValueError:
-        return ValueError(f"{headers.get(name, name)}: {exc}")
+        return ValueError(_("{column}: {error}").format(column=headers.get(name, name), error=exc))
 
     try:
         row.number = _number(text("number"))
@@ -352,15 +367,17 @@ def parse_row(
         try:
             row.country = rules.parse_country(country)
         except ValueError:
-            row.warnings.append(f"country {country!r} not recognised; kept in the notes")
-            row.notes = f"{headers.get('country', 'country')}: {country}"
+            message = _("country {value!r} not recognised; kept in the notes")
+            row.warnings.append(message.format(value=country))
+            row.notes = f"{headers.get('country', 'country')}: {country}"  # the sheet's words
     source = text("source")
     if source:
         try:
             row.source = rules.parse_source(source)
         except ValueError:
             row.source = Channel.OTHER
-            row.warnings.append(f"source {source!r} read as Other")
+            message = _("source {value!r} read as {channel}")
+            row.warnings.append(message.format(value=source, channel=labels.channel(Channel.OTHER)))
     for name, parser in (
         ("stage", rules.parse_stage),
         ("buyer_type", rules.parse_buyer_type),
@@ -425,13 +442,15 @@ def parse_row(
             try:
                 setattr(row, name, check(value))
             except ValueError as exc:
-                row.warnings.append(f"{headers.get(name, name)}: {exc}; not imported")
+                message = _("{column}: {error}; not imported")
+                row.warnings.append(message.format(column=headers.get(name, name), error=exc))
     row.tags = rules.one_line(rules.parse_tags(text("tags")), 255)
     if row.stage is Stage.LOST and row.lost_reason is None:
         row.lost_reason = LostReason.OTHER
-        row.warnings.append("lost without a lost reason: reason set to other")
+        message = _("lost without a lost reason: reason set to {reason}")
+        row.warnings.append(message.format(reason=_(labels.LOST_REASON[LostReason.OTHER])))
     if not (row.company or row.name or row.contact or row.emails):
-        raise ValueError("no company, name or e-mail: nothing says who this customer is")
+        raise ValueError(_("no company, name or e-mail: nothing says who this customer is"))
     return row
 
 
@@ -462,14 +481,20 @@ def _match(row: SheetRow, batch: _Batch) -> tuple[Any, Outcome, str, list[str]]:
         existing: Any = Customer.get_or_none(Customer.number == row.number)
         if existing is not None:
             if existing.merged_into_id is not None:
-                raise ValueError(f"customer no. {row.number} was merged into another customer")
+                message = _("customer no. {number} was merged into another customer")
+                raise ValueError(message.format(number=row.number))
             same = _same_customer(existing, row)
             if not same:
-                raise ValueError(
-                    f"customer no. {existing.code} is {existing.display_name!r} in the database, "
-                    f"not {row.display!r} (map the number column to 'ignore' to match by name)"
+                message = _(
+                    "customer no. {code} is {name!r} in the database, not {row_name!r} "
+                    "(map the number column to 'ignore' to match by name)"
                 )
-            return existing, Outcome.UPDATED, "customer no.", warnings
+                raise ValueError(
+                    message.format(
+                        code=existing.code, name=existing.display_name, row_name=row.display
+                    )
+                )
+            return existing, Outcome.UPDATED, _("customer no."), warnings
         return None, Outcome.CREATED, "", warnings
     for email in row.emails:
         found = batch.by_email.get(email)
@@ -482,7 +507,8 @@ def _match(row: SheetRow, batch: _Batch) -> tuple[Any, Outcome, str, list[str]]:
             )
             found = hit.customer_id if hit is not None else None
         if found is not None:
-            return Customer.get_by_id(found), Outcome.MERGED, f"e-mail {email}", warnings
+            how = _("e-mail {email}").format(email=email)
+            return Customer.get_by_id(found), Outcome.MERGED, how, warnings
     key = _name_key(row.company or row.name)
     if key:
         found = batch.by_name.get((key, row.country))
@@ -494,13 +520,15 @@ def _match(row: SheetRow, batch: _Batch) -> tuple[Any, Outcome, str, list[str]]:
                     found = candidate.customer_id
                     break
         if found is not None:
-            return Customer.get_by_id(found), Outcome.MERGED, "company name", warnings
+            return Customer.get_by_id(found), Outcome.MERGED, _("company name"), warnings
     domain = intake.email_domain(row.emails[0]) if row.emails else None
     if (domain and not intake.is_free_mail(domain)) or key:
         for candidate in _find_duplicates(row.company or row.name, [], domain or "", None, 3):
+            message = _("possible duplicate of {code} {name!r} ({reasons})")
             warnings.append(
-                f"possible duplicate of {candidate.code} {candidate.name!r} "
-                f"({', '.join(candidate.reasons)})"
+                message.format(
+                    code=candidate.code, name=candidate.name, reasons=list_text(candidate.reasons)
+                )
             )
     return None, Outcome.CREATED, "", warnings
 
@@ -616,8 +644,29 @@ def _note(customer_id: int, row: SheetRow, by: int | None, now: pendulum.DateTim
     Customer.update(last_activity_at=now).where(Customer.id == customer_id).execute()
 
 
+def _imported(
+    customer_id: int, file: str, row: int, by: int | None, now: pendulum.DateTime
+) -> None:
+    """A system touch saying the sheet set this customer's stage (the stage change itself has no
+    reason: stored words would freeze the importer's language; the timeline words this event)."""
+    Activity.create(
+        customer=customer_id,
+        kind=ActivityKind.SYSTEM,
+        direction=Direction.NONE,
+        at=now,
+        subject=file,
+        text=event_text(Event.IMPORTED, file=file, row=row),
+        by=by,
+    )
+
+
 def _write(
-    row: SheetRow, batch: _Batch, rep_zone: str, owner_id: int | None, now: pendulum.DateTime
+    row: SheetRow,
+    batch: _Batch,
+    rep_zone: str,
+    owner_id: int | None,
+    now: pendulum.DateTime,
+    file: str = "",
 ) -> RowResult:
     customer, outcome, how, warnings = _match(row, batch)
     values = _customer_values(row, rep_zone)
@@ -635,8 +684,8 @@ def _write(
         )
         StageChange.create(
             customer=customer.id, from_stage=None, to_stage=stage, at=since, by=owner_id,
-            reason="imported from the customer sheet",
         )  # fmt: skip
+        _imported(customer.id, file, row.row, owner_id, now)
         has_primary = False
     else:
         if outcome is Outcome.MERGED:  # fill the blanks only
@@ -644,8 +693,9 @@ def _write(
         if row.stage is not None and row.stage is not customer.stage and outcome is Outcome.UPDATED:
             StageChange.create(
                 customer=customer.id, from_stage=customer.stage, to_stage=row.stage, at=now,
-                by=owner_id, reason="imported from the customer sheet",
+                by=owner_id,
             )  # fmt: skip
+            _imported(customer.id, file, row.row, owner_id, now)
             values.update(stage=row.stage, stage_since=now)
         if outcome is Outcome.UPDATED and row.stage is not None:
             values["lost_reason"] = row.lost_reason if row.stage is Stage.LOST else None
@@ -696,22 +746,25 @@ def import_customers(
         return ImportReport(path, kind, error=str(exc), dry_run=dry_run)
     index, columns, found = _header_row(table, mapping)
     if found == 0:
+        message = _(
+            "no header row with known columns in the first rows; map them with "
+            "--map 'Header=field' (fields: {fields})"
+        )
         return ImportReport(
             path,
             kind,
             notes=table.notes,
-            error="no header row with known columns in the first rows; map them with "
-            "--map 'Header=field' (fields: " + ", ".join(rules.MAPPABLE_FIELDS) + ")",
+            error=message.format(fields=", ".join(rules.MAPPABLE_FIELDS)),
             dry_run=dry_run,
         )
     header_number, header_cells = table.rows[index]
     headers = {name: cell_text(header_cells[col]) for name, col in columns.items()}
     notes = list(table.notes)
-    notes.append(f"header in row {header_number}")
+    notes.append(_("header in row {n}").format(n=header_number))
     mapped = {col for col in columns.values()}
     ignored = [cell_text(c) for i, c in enumerate(header_cells) if i not in mapped and cell_text(c)]
     if ignored:
-        notes.append("ignored columns: " + ", ".join(ignored))
+        notes.append(_("ignored columns: {names}").format(names=", ".join(ignored)))
     body = table.rows[index + 1 :]
     orders: dict[str, str] = {}
     for name in _DATE_FIELDS:
@@ -727,18 +780,19 @@ def import_customers(
         orders[name] = (date_order or "").upper() or decided.order
         label = headers[name]
         if decided.conflicting and not date_order:
-            notes.append(f"column {label!r} mixes day-first and month-first dates")
+            message = _("column {column!r} mixes day-first and month-first dates")
+            notes.append(message.format(column=label))
         elif decided.ambiguous and not date_order:
-            notes.append(
-                f"column {label!r}: day and month cannot be told apart from the values; read as "
-                f"{'d/m/y' if decided.order == rules.DMY else 'm/d/y'} "
-                "(use --date-order dmy|mdy to choose)"
+            message = _(
+                "column {column!r}: day and month cannot be told apart from the values; read as "
+                "{order} (use --date-order dmy|mdy to choose)"
             )
+            order_text = "d/m/y" if decided.order == rules.DMY else "m/d/y"
+            notes.append(message.format(column=label, order=order_text))
         elif values and any(rules.numeric_date_order(v) for v in values):
-            order = orders[name]
-            notes.append(
-                f"column {label!r}: dates read as {'d/m/y' if order == rules.DMY else 'm/d/y'}"
-            )
+            order_text = "d/m/y" if orders[name] == rules.DMY else "m/d/y"
+            message = _("column {column!r}: dates read as {order}")
+            notes.append(message.format(column=label, order=order_text))
     parsed: list[SheetRow | RowResult] = []
     for number, cells in body:
         try:
@@ -757,7 +811,7 @@ def import_customers(
                         continue
                     try:
                         with database.atomic():  # a savepoint: a refused row leaves no trace
-                            results.append(_write(item, batch, rep_zone, owner_id, now))
+                            results.append(_write(item, batch, rep_zone, owner_id, now, path.name))
                     except ValueError as exc:
                         results.append(RowResult(item.row, Outcome.REJECTED, name=item.display,
                                                  reason=str(exc)))  # fmt: skip

@@ -42,7 +42,7 @@ from pathlib import Path
 import pendulum
 
 from sopdesk import clock
-from sopdesk.i18n import _
+from sopdesk.i18n import N_, _
 from sopdesk.services.capture import CaptureError, CaptureResult, InquiryInput, capture_many
 from sopdesk.services.importers import FileReport, ItemReport, ItemStatus
 from sopdesk.services.importers import mail as mail_parser
@@ -79,6 +79,22 @@ ALIASES: dict[str, str] = {
     header_key(name): field for field, names in _HEADERS.items() for name in names.split("|")
 }
 _CHINESE_HINTS = ("客户", "姓名", "公司", "邮箱", "国家", "产品", "数量", "留言", "时间")
+FIELD_LABELS = {
+    "buyer_name": N_("Buyer"),
+    "company": N_("Company"),
+    "email": N_("E-mail"),
+    "phone": N_("Phone"),
+    "country": N_("Country"),
+    "channel": N_("Channel"),
+    "received_at": N_("Received"),
+    "subject": N_("Subject"),
+    "message": N_("Message"),
+    "message_id": N_("Message-ID"),
+    "products": N_("Products"),
+    "quantity": N_("Quantity"),
+    "port": N_("Port"),
+}
+"""The inquiry's fields as a rejected item's reason names them ("E-mail: … is not an address")."""
 
 
 @dataclass(frozen=True)
@@ -223,7 +239,11 @@ def _csv_items(
 
 def _report(item: _Parsed, outcome: CaptureResult | CaptureError | None) -> ItemReport:
     if outcome is None or isinstance(outcome, CaptureError):
-        reason = item.reason if outcome is None else str(outcome)
+        reason = item.reason
+        if isinstance(outcome, CaptureError):
+            label = FIELD_LABELS.get(outcome.field)
+            column = _(label) if label is not None else outcome.field
+            reason = _("{column}: {error}").format(column=column, error=outcome.message)
         return ItemReport(
             item.number, item.where, ItemStatus.REJECTED, reason=reason, warnings=item.warnings
         )

@@ -31,7 +31,7 @@ from typing import Any
 
 import pendulum
 
-from sopdesk.i18n import _
+from sopdesk.i18n import N_, _
 from sopdesk.services.importers.sheets import DELIMITERS, decode, header_key, sniff_delimiter
 from sopdesk.store.db import database
 from sopdesk.store.models import Product, ProductMetrics, StoreMetrics
@@ -72,6 +72,14 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 """Our field → the header spellings it answers to (normalised: lower case, no spaces or marks)."""
 
 STORE_FIELDS = ("exposure", "clicks", "inquiries", "tm_chats", "visitors")
+FIELD_LABELS = {
+    "exposure": N_("Exposure"),
+    "clicks": N_("Clicks"),
+    "inquiries": N_("Inquiries"),
+    "tm_chats": N_("TM chats"),
+    "visitors": N_("Visitors"),
+}
+"""The figures' names in a rejected row's reason ("Clicks: 'x' is not a number")."""
 PRODUCT_FIELDS = ("exposure", "clicks", "inquiries")
 TOTAL_MARKERS = frozenset({"合计", "总计", "汇总", "total", "totals", "sum"})
 EMPTY_NUMBER = frozenset({"", "-", "--", "—", "n/a", "na", "null"})
@@ -340,7 +348,8 @@ def parse_metrics(
                 try:
                     counts[f] = parse_count(_cell(row, columns.get(f)))
                 except ValueError as exc:
-                    raise ValueError(f"{f}: {exc}") from None
+                    message = _("{column}: {error}")
+                    raise ValueError(message.format(column=_(FIELD_LABELS[f]), error=exc)) from None
             if kind is MetricsKind.PRODUCT:
                 name = " ".join(str(_cell(row, columns["product"]) or "").split())
                 ref = " ".join(str(_cell(row, columns.get("product_id")) or "").split())

@@ -47,6 +47,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "task_rule_key"),
     Migration(5, "quotes_and_orders"),
     Migration(6, "product_optimised_and_report_indexes"),
+    Migration(7, "rep_deactivation"),
+    Migration(8, "search_cjk"),
+    Migration(9, "sample_version"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -95,3 +95,5 @@ class Sample(BaseModel):
     """The customer's courier account number for freight-collect samples (migration 5)."""
     note = TextField(default="")
     """What was sent (models, quantities, variants) (migration 5)."""
+    version = IntegerField(default=1)
+    """Moves on with every write; an edit based on an older one is refused (migration 9)."""

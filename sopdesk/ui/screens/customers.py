@@ -4,12 +4,18 @@ The table holds a window of at most `WINDOW` rows fetched with keyset pagination
 row fetches the next chunk and drops the oldest, reaching the first row brings the previous chunk
 back. Sorting (s next column, r reverse, or a click on a header), filtering (f, o, x) and
 searching (/) reload the window from the top in a thread worker; Enter opens the customer.
+
+Whose customers, as on the workbench (services/scope.py): a rep opens the sheet on "mine" (theirs
+plus the unassigned ones) and `t` switches to the team and back; a manager opens it on the team
+and `t` steps through each rep in turn. The scope shows in the title and the filter line.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
+import pendulum
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -67,7 +73,7 @@ class _Chunk:
     next_after: Cursor | None
 
 
-def _binding(key: str, action: str, label: str, ident: str, tooltip: str, **kw) -> Binding:
+def _binding(key: str, action: str, label: str, ident: str, tooltip: str, **kw: Any) -> Binding:
     return Binding(key, action, label, id=f"customers.{ident}", tooltip=tooltip, **kw)
 
 
@@ -81,7 +87,18 @@ class CustomersScreen(Screen[None]):
         _binding(
             "o", "overdue", _("Overdue"), "overdue", _("Only follow-ups overdue (again: all)")
         ),
-        _binding("x", "clear", _("Clear"), "clear", _("Clear the filter and the search")),
+        _binding(
+            "x", "clear", _("Clear"), "clear", _("Clear the filter and the search (not mine/team)")
+        ),
+        _binding(
+            "t",
+            "toggle_scope",
+            _("Mine/team"),
+            "scope",
+            _(
+                "Only my work (and unassigned), or the whole team's; a manager steps through each rep"
+            ),
+        ),
         _binding(
             "i",
             "import_sheet",
@@ -95,11 +112,15 @@ class CustomersScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, rep_zone: str, rep_id: int | None) -> None:
+    def __init__(self, rep_zone: str, rep_id: int | None, manager: bool = False) -> None:
         super().__init__()
         self.rep_zone = rep_zone
         self.rep_id = rep_id
-        self.filter = CustomerFilter()
+        self.manager = manager
+        team = manager or rep_id is None
+        self.filter = CustomerFilter(owner_id=None if team else rep_id)
+        """`owner_id` is the scope: a rep's id (theirs and unassigned) or None (the team)."""
+        self.scope_label = _("team") if team else _("mine")
         self.stale: set[int] = set()
         """Customers flagged stale (the Pipedrive "rotting" idea, thresholds per stage)."""
         self.sort = Sort()
@@ -151,13 +172,17 @@ class CustomersScreen(Screen[None]):
             parts.append(_("follow-up overdue"))
         if flt.no_next_step:
             parts.append(_("no next step"))
-        if flt.owner_id is not None:
-            parts.append(_("mine"))
         if flt.text.strip():
             parts.append(
                 _("search") + " “" + safe.display(flt.text, single_line=True, limit=40) + "”"
             )
-        return " · ".join(parts) if parts else _("all customers")
+        if flt.owner_id is None:
+            return " · ".join(parts) if parts else _("all customers")
+        if flt.owner_id == self.rep_id:
+            scope = _("mine and unassigned")
+        else:
+            scope = _("{rep}'s and unassigned").format(rep=self.scope_label)
+        return " · ".join([scope, *parts])
 
     def _show_state(self) -> None:
         label = dict((k, lbl) for k, lbl, _w in COLUMNS)[self.sort.key.value]
@@ -165,6 +190,7 @@ class CustomersScreen(Screen[None]):
         self.query_one("#customers-title", Static).update(
             Content.assemble(
                 (_("Customers"), "bold $accent"),
+                (f"  [{self.scope_label}]", "bold"),
                 f"  {self.total} ",
                 (_("matching"), "dim"),
                 "  ·  ",
@@ -259,17 +285,22 @@ class CustomersScreen(Screen[None]):
         self._show_state()
         empty = self.query_one("#customers-empty", Static)
         empty.display = not self.rows
-        empty.update(
-            _(
+        if self.filter.owner_id is not None:
+            hint = _(
+                "No customer matches. x clears the filter, t shows the team's; or import your "
+                "sheet:\n  sopdesk import customers FILE.xlsx"
+            )
+        else:
+            hint = _(
                 "No customer matches. x clears the filter; or import your sheet:\n"
                 "  sopdesk import customers FILE.xlsx"
             )
-        )
+        empty.update(hint)
 
-    def _when(self, at) -> str:
+    def _when(self, at: pendulum.DateTime | None) -> str:
         return at.in_timezone(self.rep_zone).format("YYYY-MM-DD") if at else "—"
 
-    def _cells(self, row: CustomerRow, now) -> list[Text]:
+    def _cells(self, row: CustomerRow, now: pendulum.DateTime) -> list[Text]:
         if row.timezone:
             local = geo.local_time(now, row.timezone, row.country)
             local_cell = Text(
@@ -372,11 +403,45 @@ class CustomersScreen(Screen[None]):
 
     def _filtered(self, flt: CustomerFilter | None) -> None:
         if flt is not None:
+            if flt.owner_id is not None and self.filter.owner_id is not None:
+                # The dialog's "Mine" box means "scoped": a manager's view of one rep stays on them.
+                flt = replace(flt, owner_id=self.filter.owner_id)
             self.set_filter(flt)
 
     def set_filter(self, flt: CustomerFilter) -> None:
+        if flt.owner_id is None:
+            self.scope_label = _("team")
+        elif flt.owner_id == self.rep_id:
+            self.scope_label = _("mine")
         self.filter = flt
         self.reload()
+
+    # --- mine and team ----------------------------------------------------------------------
+
+    def action_toggle_scope(self) -> None:
+        """A rep: mine ↔ team. A manager: team → each rep in turn → team (as the workbench)."""
+        if not self.manager or self.rep_id is None:
+            mine = self.filter.owner_id is None and self.rep_id is not None
+            self._set_scope(self.rep_id if mine else None, "")
+            return
+        self._next_rep(self.filter.owner_id)
+
+    @work(thread=True, exclusive=True, group="customers-scope")
+    def _next_rep(self, current: int | None) -> None:
+        from sopdesk.services import reps
+
+        chosen = reps.next_in_scope(current)
+        self.app.call_from_thread(
+            self._set_scope,
+            chosen.rep_id if chosen is not None else None,
+            chosen.label if chosen is not None else "",
+        )
+
+    def _set_scope(self, owner: int | None, label: str) -> None:
+        if owner is not None and owner != self.rep_id:
+            self.scope_label = safe.display(label, single_line=True, limit=30)
+        self.set_filter(replace(self.filter, owner_id=owner))
+        self.notify(_("Showing: {scope}").format(scope=self.scope_label), timeout=3, markup=False)
 
     def action_overdue(self) -> None:
         self.set_filter(replace(self.filter, overdue=not self.filter.overdue))
@@ -393,7 +458,7 @@ class CustomersScreen(Screen[None]):
 
     def action_clear(self) -> None:
         self.query_one("#customers-search", Input).value = ""
-        self.set_filter(CustomerFilter())
+        self.set_filter(CustomerFilter(owner_id=self.filter.owner_id))  # the scope stays
 
     def action_back(self) -> None:
         search = self.query_one("#customers-search", Input)

@@ -4,6 +4,9 @@ Keys (issue 3, so documentation, muscle memory and tests agree): the rendered pr
 focus; `y` copies, `e` edits, `t` picks another template, `i` inserts an FAQ answer or a company
 material, `s` marks sent, `u` undoes the last mark-sent, Escape goes back. While editing, ctrl+y
 copies and ctrl+s marks sent; Escape leaves the editor and keeps the edit.
+
+Marking the quote e-mail sent also marks the quote it summarises sent (a draft quote; `u` takes
+both back). The quote editor opens this screen on its quote with that template (`d`).
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ from textual.widgets import Footer, Static, TextArea
 from sopdesk import clock, labels
 from sopdesk.config import Settings
 from sopdesk.i18n import _
-from sopdesk.services import clipboard, drafting, knowledge, replies
+from sopdesk.services import clipboard, drafting, knowledge, quotes, replies
 from sopdesk.services.drafting import Draft, DraftContext, DraftError
 from sopdesk.services.replies import ReplyError, SentResult
-from sopdesk.sop import geo
+from sopdesk.sop import geo, playbook
 from sopdesk.sop.sla import format_duration, reply_state
+from sopdesk.sop.stages import ActivityKind
 from sopdesk.ui import text as safe
 from sopdesk.ui.screens.pickers import Choice, FuzzyPicker
 
@@ -98,10 +102,22 @@ class DraftScreen(Screen[SentResult | None]):
     ]
 
     def __init__(
-        self, inquiry_id: int, settings: Settings, rep_id: int | None, rep_zone: str
+        self,
+        inquiry_id: int,
+        settings: Settings,
+        rep_id: int | None,
+        rep_zone: str,
+        *,
+        template_id: str | None = None,
+        quote_id: int | None = None,
     ) -> None:
         super().__init__()
         self.inquiry_id = inquiry_id
+        self.template_id = template_id
+        """The template to start with (None: the one that fits the conversation)."""
+        self.quote_id = quote_id
+        """The quote the draft is about (None: the conversation's latest)."""
+        self.quote_sent: quotes.EmailedQuote | None = None
         self.settings = settings
         self.rep_id = rep_id
         self.rep_zone = rep_zone
@@ -132,14 +148,16 @@ class DraftScreen(Screen[SentResult | None]):
         self.query_one("#draft-editor").display = False
         self.query_one("#draft-preview").can_focus = True
         self.query_one("#draft-preview").focus()
-        self.load(None)
+        self.load(self.template_id)
 
     # --- loading and rendering -------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="draft-render")
     def load(self, template_id: str | None) -> None:
         try:
-            context = self.context or drafting.build_context(self.inquiry_id, self.settings)
+            context = self.context or drafting.build_context(
+                self.inquiry_id, self.settings, quote_id=self.quote_id
+            )
             chosen = template_id or drafting.pick_template(
                 context.situation, available=self.catalogue.ids()
             )
@@ -160,13 +178,16 @@ class DraftScreen(Screen[SentResult | None]):
             hours = _("business hours") if local.business_hours else _("after hours")
             parts.append(f"{customer.country} {local.at.format('ddd HH:mm')} ({hours})")
         inquiry = context.inquiry
-        state = reply_state(inquiry.received_at, inquiry.first_reply_at, now)
+        reply = playbook.effective().reply
+        state = reply_state(
+            inquiry.received_at, inquiry.first_reply_at, now, reply.fresh, reply.due
+        )
         waited = format_duration((inquiry.first_reply_at or now) - inquiry.received_at)
         head = Content.assemble(
             (_("Reply to") + "  ", "bold $accent"),
             safe.display(" · ".join(p for p in parts if p), single_line=True, limit=160),
             "  ",
-            (f"{labels.reply_state(state)} {waited}", "reverse"),
+            (f"{labels.reply_state(state, reply.fresh, reply.due)} {waited}", "reverse"),
         )
         self.query_one("#draft-head", Static).update(head)
         message = inquiry.subject + "\n\n" + inquiry.body if inquiry.subject else inquiry.body
@@ -326,10 +347,20 @@ class DraftScreen(Screen[SentResult | None]):
         subject, body = split_subject(text)
         channel = self.draft.template.channel if self.draft is not None else "email"
         kind = replies.activity_kind_for(self.context.situation.channel, channel)
-        self._mark_sent(body, subject, kind)
+        quote = self.context.sales.quote
+        emailed = (
+            quote.label
+            if quote is not None
+            and self.draft is not None
+            and quotes.is_quote_email(self.draft.template.id)
+            else None
+        )
+        self._mark_sent(body, subject, kind, emailed)
 
     @work(thread=True, exclusive=True, group="draft-sent")
-    def _mark_sent(self, body: str, subject: str, kind) -> None:
+    def _mark_sent(
+        self, body: str, subject: str, kind: ActivityKind, quote_label: str | None
+    ) -> None:
         try:
             result = replies.mark_sent(
                 self.inquiry_id, body, kind, self.rep_id, subject=subject, rep_zone=self.rep_zone
@@ -337,11 +368,33 @@ class DraftScreen(Screen[SentResult | None]):
         except ReplyError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
-        self.app.call_from_thread(self._sent, result)
+        quote_sent: quotes.EmailedQuote | None = None
+        quote_problem = ""
+        if quote_label is not None:
+            try:
+                quote_sent = quotes.emailed(quote_label, rep_id=self.rep_id, rep_zone=self.rep_zone)
+            except quotes.QuoteError as exc:
+                quote_problem = _("quotation {label} stays a draft: {reason}").format(
+                    label=quote_label, reason=exc
+                )
+        self.app.call_from_thread(self._sent, result, quote_sent, quote_problem)
 
-    def _sent(self, result: SentResult) -> None:
+    def _sent(
+        self,
+        result: SentResult,
+        quote_sent: quotes.EmailedQuote | None = None,
+        quote_problem: str = "",
+    ) -> None:
         self.sent = result
-        message = result.message() + " · " + _("u undoes")
+        self.quote_sent = quote_sent
+        if quote_problem:
+            self.notify(quote_problem, severity="warning", markup=False, timeout=10)
+        message = result.message()
+        if quote_sent is not None:
+            message += " · " + _("quotation {label} marked sent").format(
+                label=quote_sent.view.label
+            )
+        message += " · " + _("u undoes")
         self.notify(message, markup=False, timeout=8)
         self._status(message)
         if self.editing:
@@ -360,9 +413,12 @@ class DraftScreen(Screen[SentResult | None]):
         except ReplyError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
+        if self.quote_sent is not None:
+            quotes.undo_emailed(self.quote_sent, rep_zone=self.rep_zone)
         self.app.call_from_thread(self._undone)
 
     def _undone(self) -> None:
         self.sent = None
+        self.quote_sent = None
         self.notify(_("Undone: the reply is no longer recorded"), markup=False, timeout=5)
         self._status(_("Undone · the inquiry is unanswered again"))

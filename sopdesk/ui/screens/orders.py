@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from sopdesk import clock
-from sopdesk.i18n import _
+from sopdesk.i18n import _, pgettext
 from sopdesk.services import orders, sales_tasks
 from sopdesk.services.orders import OrderError, OrderSummary, OrderView
 from sopdesk.sop import money
@@ -214,7 +214,11 @@ class OrdersScreen(Screen[bool]):
             (_("Total"), money.format_money(view.total, currency)),
             (
                 _("Deposit"),
-                (money.format_money(view.deposit_amount, currency) + " " + _("received"))
+                (
+                    money.format_money(view.deposit_amount, currency)
+                    + " "
+                    + pgettext("deposit", "received")
+                )
                 if view.deposit_amount is not None
                 else (
                     money.format_money(view.deposit_due, currency) + " " + _("due")

@@ -7,7 +7,9 @@ prefilled from the inquiry), or on an existing quote. Keys: in the lines table `
 product (fuzzy picker), Enter edits the line, `x` removes it; anywhere ctrl+s saves (a sent quote
 is saved as a new revision), ctrl+o exports the PI, ctrl+t marks it sent, ctrl+g records the
 buyer's acceptance, ctrl+l opens another quotation of the customer (to revise, send or export
-it); Esc goes back (asking first when there are unsaved changes).
+it); `d` (outside the form's fields) saves when needed and opens the quote e-mail draft, the
+quote summarised in its body — marking that e-mail sent marks the quote sent; Esc goes back
+(asking first when there are unsaved changes).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
@@ -36,11 +39,13 @@ from sopdesk.sop.stages import Incoterm, QuoteStatus
 from sopdesk.ui import text as safe
 from sopdesk.ui.screens.confirm import ConfirmScreen
 from sopdesk.ui.screens.pickers import Choice, FuzzyPicker
-from sopdesk.ui.widgets.sales_dialogs import LineDialog, quote_status
+from sopdesk.ui.widgets.sales_dialogs import LineDialog, product_choices, quote_status
 from sopdesk.ui.widgets.table import SopTable
 
 CUSTOM = quote_rules.CUSTOM_PAYMENT
 EXPORT_KINDS = ("pdf", "xlsx", "html")
+NARROW_WIDTH = 100
+"""Below this the form goes under the lines, which keep the full width for the amounts."""
 
 
 def _binding(key: str, action: str, label: str, ident: str, tooltip: str, **kw: Any) -> Binding:
@@ -76,6 +81,13 @@ class QuoteEditorScreen(Screen[bool]):
             "save",
             _("Save; a sent quote becomes a new revision"),
             priority=True,
+        ),
+        _binding(
+            "d",
+            "draft_email",
+            _("Quote e-mail"),
+            "draft_email",
+            _("Save if needed and draft the quote e-mail (the quote in its body)"),
         ),
         _binding(
             "ctrl+o",
@@ -142,10 +154,10 @@ class QuoteEditorScreen(Screen[bool]):
             with Vertical(id="quote-lines-pane"):
                 table = LinesTable(id="quote-lines")
                 for label, key, width in (
-                    (_("No."), "no", 4),
+                    (_("No."), "no", 3),
                     (_("Model"), "sku", 10),
-                    (_("Description"), "description", 24),
-                    (_("Quantity"), "qty", 11),
+                    (_("Description"), "description", 20),
+                    (_("Quantity"), "qty", 10),
                     (_("Unit price"), "price", 10),
                     (_("Amount"), "amount", 12),
                 ):
@@ -189,6 +201,9 @@ class QuoteEditorScreen(Screen[bool]):
     def on_mount(self) -> None:
         self.query_one("#quote-head", Static).update(_("Loading …"))
         self.load()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "narrow")
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -401,20 +416,7 @@ class QuoteEditorScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="quote-products")
     def pick_product(self) -> None:
         page = catalog.list_products(limit=catalog.PAGE_SIZE)
-        choices = [
-            Choice(
-                f"{row.sku}  {row.name}",
-                _("MOQ {moq} {unit}").format(moq=row.moq, unit=row.unit)
-                + (
-                    f" · {money.format_money(row.from_price.unit_price, row.from_price.currency)}+"
-                    if row.from_price
-                    else ""
-                ),
-                row.product_id,
-            )
-            for row in page.rows
-        ]
-        self.app.call_from_thread(self._open_picker, choices)
+        self.app.call_from_thread(self._open_picker, product_choices(page.rows))
 
     def _open_picker(self, choices: list[Choice[int]]) -> None:
         if not choices:
@@ -500,7 +502,7 @@ class QuoteEditorScreen(Screen[bool]):
         self.save(draft)
 
     @work(thread=True, exclusive=True, group="quote-editor")
-    def save(self, draft: QuoteDraft) -> None:
+    def save(self, draft: QuoteDraft, then_email: bool = False) -> None:
         view = self.view
         try:
             saved = quotes.save(
@@ -513,9 +515,9 @@ class QuoteEditorScreen(Screen[bool]):
         except QuoteError as exc:
             self.app.call_from_thread(self._message, str(exc), True)
             return
-        self.app.call_from_thread(self._saved, saved, view)
+        self.app.call_from_thread(self._saved, saved, view, then_email)
 
-    def _saved(self, saved: QuoteView, before: QuoteView | None) -> None:
+    def _saved(self, saved: QuoteView, before: QuoteView | None, then_email: bool = False) -> None:
         self.view = saved
         self.quote_id = saved.quote_id
         self.draft = saved.to_draft()
@@ -532,6 +534,8 @@ class QuoteEditorScreen(Screen[bool]):
             message = _("Saved {label}.").format(label=saved.label)
         self._message(message)
         self.notify(message, markup=False, timeout=3)
+        if then_email:
+            self.open_email(saved)
 
     def _needs_saved(self) -> bool:
         if self.view is None or self.dirty:
@@ -573,6 +577,64 @@ class QuoteEditorScreen(Screen[bool]):
             text = _("Accepted: create the order with O on the customer pane.")
         self._message(text)
         self.notify(text, markup=False, timeout=4)
+
+    # --- the quote e-mail -------------------------------------------------------------------
+
+    def action_draft_email(self) -> None:
+        """Save first when there is something to save, then the draft screen."""
+        if self.draft is None:
+            return
+        if self.view is not None and not self.dirty:
+            self.open_email(self.view)
+            return
+        try:
+            draft = self._form_draft()
+        except ValueError as exc:
+            self._message(str(exc), True)
+            return
+        self.draft = draft
+        self.save(draft, then_email=True)
+
+    @work(thread=True, exclusive=True, group="quote-email")
+    def open_email(self, view: QuoteView) -> None:
+        if view.status not in quote_rules.OPEN_STATUSES:
+            problem = _("Quotation {label} is {status}: save a revision (ctrl+s) to e-mail it.")
+            self.app.call_from_thread(
+                self._message,
+                problem.format(label=view.label, status=quote_status(view.status.value)),
+                True,
+            )
+            return
+        inquiry_id = quotes.inquiry_for_email(view)
+        if inquiry_id is None:
+            self.app.call_from_thread(
+                self._message,
+                _("The customer has no inquiry to answer: record one first (n in the inbox)."),
+                True,
+            )
+            return
+        self.app.call_from_thread(self._push_email, view, inquiry_id)
+
+    def _push_email(self, view: QuoteView, inquiry_id: int) -> None:
+        from sopdesk.ui.screens.draft import DraftScreen
+
+        def back(sent: object) -> None:
+            if sent is not None:
+                self.changed = True
+                self._message(_("The quote e-mail is recorded as sent."))
+            self.load()  # the state (sent, or a draft again after an undo) as stored
+
+        self.app.push_screen(
+            DraftScreen(
+                inquiry_id,
+                self.app.context.settings,  # type: ignore[attr-defined]
+                self.rep_id,
+                self.rep_zone,
+                template_id=quotes.QUOTE_EMAIL_TEMPLATE,
+                quote_id=view.quote_id,
+            ),
+            back,
+        )
 
     # --- another quote of the customer ------------------------------------------------------
 

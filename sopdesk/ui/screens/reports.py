@@ -22,7 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static, TabbedContent, TabPane
 
 from sopdesk import clock, labels
-from sopdesk.i18n import _
+from sopdesk.i18n import _, pgettext
 from sopdesk.services import meetings, reports, store_data
 from sopdesk.services.meetings import MorningMeeting, WeeklyReview
 from sopdesk.services.reports import FunnelReport, KpiReport, StageCustomer
@@ -358,7 +358,7 @@ class StageCustomersScreen(ModalScreen[int | None]):
             table.add_column(_("Name"), key="name")
             table.add_column(_("Country"), key="country")
             table.add_column(_("Stage now"), key="stage")
-            table.add_column(_("Entered"), key="at")
+            table.add_column(pgettext("when the customer entered the stage", "Entered"), key="at")
             for c in self.customers:
                 table.add_row(
                     Text(c.code),

@@ -1,158 +1,53 @@
 """One customer's samples (SOP 4.2): free with freight collect (their courier account) or paid
-(refundable on the first order); courier, tracking; sent → delivered → feedback.
+(an amount, refundable on the first order or not); courier, tracking; sent → delivered →
+feedback.
 
-`S` on the customer pane opens it. Keys: `n` records a new sample, `s` marks the one under the
-cursor sent (courier + tracking), `d` delivered, `f` records the customer's feedback; Esc goes
-back. The playbook plans the feedback request from the sent/delivered dates.
+`S` on the customer pane opens it. Keys: `n` records a new sample, `e` edits the one under the
+cursor (the same form, filled in; the product from a catalogue picker), `s` marks it sent
+(courier + tracking), `d` delivered, `f` records the customer's feedback; Esc goes back. The
+line under the table spells out the sample under the cursor. The playbook plans the feedback
+request from the sent/delivered dates.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 import pendulum
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Static
+from textual.widgets import DataTable, Footer, Static
 
-from sopdesk import clock
-from sopdesk.i18n import _
+from sopdesk.i18n import N_, _
 from sopdesk.services import catalog, samples
-from sopdesk.services.samples import SampleError, SampleInput, SampleView
+from sopdesk.services.samples import SampleError, SampleInput, SampleState, SampleView
 from sopdesk.sop import money
 from sopdesk.ui import text as safe
-from sopdesk.ui.widgets.sales_dialogs import _Form, _labelled, parse_moment
+from sopdesk.ui.screens.pickers import Choice
+from sopdesk.ui.widgets.sales_dialogs import product_choices
+from sopdesk.ui.widgets.sample_dialogs import SampleDialog, SampleStep, SampleStepDialog
 from sopdesk.ui.widgets.table import SopTable
+
+STATE_WORDS = {
+    SampleState.PREPARING: N_("preparing"),
+    SampleState.SENT: N_("sent"),
+    SampleState.DELIVERED: N_("delivered"),
+    SampleState.FEEDBACK: N_("feedback"),
+}
+STEP_DONE = {
+    SampleState.SENT: N_("Sample marked sent"),
+    SampleState.DELIVERED: N_("Sample marked delivered"),
+    SampleState.FEEDBACK: N_("Sample feedback recorded"),
+}
 
 
 def _binding(key: str, action: str, label: str, ident: str, tooltip: str, **kw: Any) -> Binding:
     return Binding(key, action, label, id=f"samples.{ident}", tooltip=tooltip, **kw)
-
-
-@dataclass(frozen=True)
-class NewSample:
-    sku: str
-    paid: bool
-    amount: Decimal | None
-    currency: str
-    freight_by: str
-    courier: str
-    courier_account: str
-    note: str
-
-
-@dataclass(frozen=True)
-class Shipment:
-    at: pendulum.DateTime
-    courier: str
-    tracking: str
-
-
-@dataclass(frozen=True)
-class Feedback:
-    at: pendulum.DateTime
-    text: str
-
-
-class SampleDialog(_Form):
-    """A new sample: free (freight collect on the customer's courier account) or paid."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.title_text = _("New sample")
-
-    def fields(self) -> ComposeResult:
-        yield from _labelled(_("Product model (SKU, may be empty)"), "sample-sku")
-        yield Checkbox(_("Paid sample (refundable on the first order)"), id="sample-paid")
-        yield from _labelled(_("Amount (paid samples)"), "sample-amount")
-        yield from _labelled(_("Currency"), "sample-currency", "USD")
-        yield Checkbox(_("We pay the freight"), id="sample-freight-us")
-        yield from _labelled(_("Courier"), "sample-courier", placeholder="DHL, FedEx, UPS …")
-        yield from _labelled(_("Customer's courier account"), "sample-account")
-        yield from _labelled(_("What is sent (models, quantities)"), "sample-note")
-
-    def value(self) -> NewSample:
-        paid = self.query_one("#sample-paid", Checkbox).value
-        freight_us = self.query_one("#sample-freight-us", Checkbox).value
-        raw = self.field("sample-amount").strip()
-        amount: Decimal | None = None
-        if paid:
-            if not raw:
-                raise ValueError(_("a paid sample needs its amount"))
-            try:
-                amount = money.to_decimal(raw)
-            except money.MoneyError:
-                raise ValueError(_("{text!r} is not a number").format(text=raw)) from None
-        account = self.field("sample-account").strip()
-        if not paid and not freight_us and not account:
-            raise ValueError(_("freight collect needs the customer's courier account"))
-        return NewSample(
-            sku=self.field("sample-sku").strip(),
-            paid=paid,
-            amount=amount,
-            currency=self.field("sample-currency").strip() or "USD",
-            freight_by="us" if freight_us else "customer",
-            courier=self.field("sample-courier").strip(),
-            courier_account=account,
-            note=self.field("sample-note").strip(),
-        )
-
-
-class ShipmentDialog(_Form):
-    def __init__(self, rep_zone: str, sample: SampleView) -> None:
-        super().__init__()
-        self.rep_zone = rep_zone
-        self.sample = sample
-        self.title_text = _("Sample sent")
-
-    def fields(self) -> ComposeResult:
-        now = clock.now().in_timezone(self.rep_zone).format("YYYY-MM-DD HH:mm")
-        yield from _labelled(_("Sent on"), "ship-at", now)
-        yield from _labelled(_("Courier"), "ship-courier", self.sample.courier)
-        yield from _labelled(_("Tracking number"), "ship-tracking", self.sample.tracking)
-
-    def value(self) -> Shipment:
-        at = parse_moment(self.field("ship-at"), clock.now(), self.rep_zone)
-        return Shipment(at, self.field("ship-courier").strip(), self.field("ship-tracking").strip())
-
-
-class DeliveredDialog(_Form):
-    def __init__(self, rep_zone: str) -> None:
-        super().__init__()
-        self.rep_zone = rep_zone
-        self.title_text = _("Sample delivered")
-
-    def fields(self) -> ComposeResult:
-        now = clock.now().in_timezone(self.rep_zone).format("YYYY-MM-DD HH:mm")
-        yield from _labelled(_("Delivered on"), "delivered-at", now)
-
-    def value(self) -> pendulum.DateTime:
-        return parse_moment(self.field("delivered-at"), clock.now(), self.rep_zone)
-
-
-class FeedbackDialog(_Form):
-    def __init__(self, rep_zone: str) -> None:
-        super().__init__()
-        self.rep_zone = rep_zone
-        self.title_text = _("Sample feedback")
-
-    def fields(self) -> ComposeResult:
-        now = clock.now().in_timezone(self.rep_zone).format("YYYY-MM-DD HH:mm")
-        yield from _labelled(_("What the customer said"), "feedback-text")
-        yield from _labelled(_("On"), "feedback-at", now)
-
-    def value(self) -> Feedback:
-        text = self.field("feedback-text").strip()
-        if not text:
-            raise ValueError(_("write down what the customer said"))
-        return Feedback(parse_moment(self.field("feedback-at"), clock.now(), self.rep_zone), text)
 
 
 class SamplesScreen(Screen[bool]):
@@ -161,9 +56,20 @@ class SamplesScreen(Screen[bool]):
     BINDINGS = [
         _binding("escape", "back", _("Back"), "back", _("Back to the workbench")),
         _binding("n", "new_sample", _("New"), "new", _("Record a new sample")),
-        _binding("s", "mark_sent", _("Sent"), "sent", _("Mark the sample sent: courier, tracking")),
-        _binding("d", "mark_delivered", _("Delivered"), "delivered", _("Mark it delivered")),
-        _binding("f", "feedback", _("Feedback"), "feedback", _("Record the customer's feedback")),
+        _binding(
+            "e",
+            "edit_sample",
+            _("Edit"),
+            "edit",
+            _("Edit the sample: product, paid or free, refund, freight, courier"),
+        ),
+        _binding(
+            "s", "step('sent')", _("Sent"), "sent", _("Mark the sample sent: courier, tracking")
+        ),
+        _binding("d", "step('delivered')", _("Delivered"), "delivered", _("Mark it delivered")),
+        _binding(
+            "f", "step('feedback')", _("Feedback"), "feedback", _("Record the customer's feedback")
+        ),
         _binding("ctrl+r", "reload", _("Reload"), "reload", _("Reload"), show=False),
     ]
 
@@ -179,14 +85,12 @@ class SamplesScreen(Screen[bool]):
         yield Static(id="samples-head")
         table = SopTable(id="samples-table")
         for label, key, width in (
-            (_("Product"), "product", 22),
-            (_("Terms"), "terms", 18),
+            (_("Product"), "product", 24),
+            (_("State"), "state", 20),
+            (_("Terms"), "terms", 16),
             (_("Freight"), "freight", 14),
-            (_("Courier"), "courier", 10),
-            (_("Tracking"), "tracking", 18),
-            (_("Sent"), "sent", 12),
-            (_("Delivered"), "delivered", 12),
-            (_("Feedback"), "feedback", 28),
+            (_("Courier, tracking"), "tracking", 18),
+            (_("Feedback"), "feedback", 24),
         ):
             table.add_column(label, key=key, width=width)
         yield table
@@ -203,10 +107,41 @@ class SamplesScreen(Screen[bool]):
         rows = samples.for_customer(self.customer_id)
         self.app.call_from_thread(self.show, rows)
 
+    # --- showing ---------------------------------------------------------------------------
+
     def _day(self, at: datetime | None) -> str:
         if at is None:
             return "—"
         return pendulum.instance(at).in_timezone(self.rep_zone).format("YYYY-MM-DD")
+
+    def _state(self, row: SampleView) -> str:
+        when = {
+            SampleState.SENT: row.sent_at,
+            SampleState.DELIVERED: row.delivered_at,
+            SampleState.FEEDBACK: row.feedback_at,
+        }.get(row.state)
+        word = _(STATE_WORDS[row.state])
+        return f"{word} {self._day(when)}" if when is not None else word
+
+    @staticmethod
+    def _terms(row: SampleView, long: bool = False) -> str:
+        if not row.paid or row.amount is None:
+            return _("free")
+        amount = money.format_money(row.amount, row.currency)
+        if long:
+            refund = (
+                _("refundable on the first order")
+                if row.refundable_on_order
+                else _("not refundable")
+            )
+            return _("paid {amount}, {refund}").format(amount=amount, refund=refund)
+        return _("paid {amount}").format(amount=amount) + (" ↺" if row.refundable_on_order else "")
+
+    @staticmethod
+    def _freight(row: SampleView) -> str:
+        if row.freight_by != "customer":
+            return _("by us")
+        return _("collect {account}").format(account=row.courier_account).strip()
 
     def show(self, rows: list[SampleView]) -> None:
         self.rows = rows
@@ -214,42 +149,49 @@ class SamplesScreen(Screen[bool]):
         cursor = table.cursor_row
         table.clear()
         for row in rows:
-            if row.paid and row.amount is not None:
-                terms = _("paid {amount}").format(
-                    amount=money.format_money(row.amount, row.currency)
-                )
-                if row.refundable_on_order:
-                    terms += " ↺"
-            else:
-                terms = _("free")
-            freight = (
-                _("collect {account}").format(account=row.courier_account).strip()
-                if row.freight_by == "customer"
-                else _("by us")
-            )
-            product = f"{row.sku} {row.product}".strip() or "—"
             table.add_row(
-                safe.cell(product, 40),
-                Text(terms),
-                safe.cell(freight, 30),
-                safe.cell(row.courier or "—", 20),
-                safe.cell(row.tracking or "—", 40),
-                Text(self._day(row.sent_at)),
-                Text(self._day(row.delivered_at)),
-                safe.cell(
-                    f"{self._day(row.feedback_at)} {row.feedback}" if row.feedback_at else "—", 60
-                ),
+                safe.cell(f"{row.sku} {row.product}".strip() or row.note or "—", 40),
+                Text(self._state(row)),
+                Text(self._terms(row)),
+                safe.cell(self._freight(row), 30),
+                safe.cell(f"{row.courier} {row.tracking}".strip() or "—", 40),
+                safe.cell(row.feedback or "—", 60),
                 key=str(row.sample_id),
             )
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
         head = _("Samples · {n}").format(n=len(rows))
         self.query_one("#samples-head", Static).update(Content(head))
+        self._show_detail()
+
+    def _show_detail(self) -> None:
         detail = self.query_one("#samples-detail", Static)
-        if not rows:
+        row = self._current()
+        if row is None:
             detail.update(Content(_("No samples yet. Record one with n.")))
-        else:
-            detail.update(Content(_("n new · s sent · d delivered · f feedback · refundable: ↺")))
+            return
+        product = f"{row.sku} {row.product}".strip() or _("not a catalogue product")
+        lines = [
+            f"{product} · {self._state(row)} · {self._terms(row, long=True)}",
+            _("Freight: {freight}").format(
+                freight=_("collect on the customer's account {account}").format(
+                    account=row.courier_account or "—"
+                )
+                if row.freight_by == "customer"
+                else _("paid by us")
+            )
+            + (f" · {row.courier} {row.tracking}".rstrip() if row.courier or row.tracking else ""),
+        ]
+        if row.note:
+            lines.append(_("Sent: {what}").format(what=row.note))
+        if row.feedback:
+            lines.append(_("Feedback: {text}").format(text=row.feedback))
+        lines.append(_("n new · e edit · s sent · d delivered · f feedback"))
+        detail.update(safe.content("\n".join(lines), limit=1200))
+
+    @on(DataTable.RowHighlighted, "#samples-table")
+    def _highlighted(self) -> None:
+        self._show_detail()
 
     def _current(self) -> SampleView | None:
         if not self.rows:
@@ -262,15 +204,41 @@ class SamplesScreen(Screen[bool]):
     def action_back(self) -> None:
         self.dismiss(self.changed)
 
-    def action_new_sample(self) -> None:
-        self.app.push_screen(SampleDialog(), self._new_taken)
+    # --- the sample: new or edited ------------------------------------------------------------
 
-    def _new_taken(self, value: NewSample | None) -> None:
-        if value is not None:
-            self.save_new(value)
+    def action_new_sample(self) -> None:
+        self.open_form(None)
+
+    def action_edit_sample(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.open_form(row)
+
+    @work(thread=True, exclusive=True, group="samples-form")
+    def open_form(self, row: SampleView | None) -> None:
+        page = catalog.list_products(limit=catalog.PAGE_SIZE)
+        self.app.call_from_thread(self._push_form, row, product_choices(page.rows))
+
+    def _push_form(self, row: SampleView | None, products: list[Choice[int]]) -> None:
+        if row is None:
+            base = SampleInput(customer_id=self.customer_id, product_id=None)
+            dialog = SampleDialog(base, products)
+        else:
+            dialog = SampleDialog(
+                row.to_input(),
+                products,
+                product=f"{row.sku}  {row.product}".strip() if row.product_id else "",
+                title=_("Edit sample"),
+            )
+
+        def taken(value: SampleInput | None) -> None:
+            if value is not None:
+                self.save(row, value)
+
+        self.app.push_screen(dialog, taken)
 
     def _fail(self, exc: Exception) -> None:
-        self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+        self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False, timeout=8)
 
     def _done(self, message: str) -> None:
         self.changed = True
@@ -278,95 +246,44 @@ class SamplesScreen(Screen[bool]):
         self.app.call_from_thread(self.reload)
 
     @work(thread=True, group="samples-save")
-    def save_new(self, value: NewSample) -> None:
-        product_id: int | None = None
-        if value.sku:
-            found = catalog.by_sku(value.sku)
-            if found is None:
-                self._fail(SampleError(_("no product with model {sku}").format(sku=value.sku)))
-                return
-            product_id = found.product_id
-        data = SampleInput(
-            customer_id=self.customer_id,
-            product_id=product_id,
-            paid=value.paid,
-            amount=value.amount,
-            currency=value.currency,
-            refundable_on_order=value.paid,
-            freight_by=value.freight_by,
-            courier=value.courier,
-            courier_account=value.courier_account,
-            note=value.note,
-        )
+    def save(self, base: SampleView | None, value: SampleInput) -> None:
         try:
-            samples.record(data)
+            if base is None:
+                samples.record(value)
+            else:
+                samples.update(base, value, rep_id=self.rep_id)
         except SampleError as exc:
             self._fail(exc)
             return
-        self._done(_("Sample recorded"))
+        self._done(_("Sample recorded") if base is None else _("Sample saved"))
 
-    def action_mark_sent(self) -> None:
+    # --- its steps ------------------------------------------------------------------------------
+
+    def action_step(self, step: str) -> None:
         row = self._current()
         if row is None:
             return
         sample_id = row.sample_id
 
-        def taken(got: Any) -> None:
+        def taken(got: SampleStep | None) -> None:
             if got is not None:
-                self.save_sent(sample_id, got)
+                self.save_step(sample_id, got)
 
-        self.app.push_screen(ShipmentDialog(self.rep_zone, row), taken)
+        self.app.push_screen(SampleStepDialog(SampleState(step), self.rep_zone, row), taken)
 
     @work(thread=True, group="samples-save")
-    def save_sent(self, sample_id: int, got: Shipment) -> None:
+    def save_step(self, sample_id: int, got: SampleStep) -> None:
         try:
-            samples.mark_sent(sample_id, got.at, got.courier, got.tracking, rep_id=self.rep_id)
+            if got.step is SampleState.SENT:
+                samples.mark_sent(sample_id, got.at, got.courier, got.tracking, rep_id=self.rep_id)
+            elif got.step is SampleState.DELIVERED:
+                samples.mark_delivered(sample_id, got.at)
+            else:
+                samples.record_feedback(sample_id, got.feedback, got.at, rep_id=self.rep_id)
         except SampleError as exc:
             self._fail(exc)
             return
-        self._done(_("Sample marked sent"))
-
-    def action_mark_delivered(self) -> None:
-        row = self._current()
-        if row is None:
-            return
-        sample_id = row.sample_id
-
-        def taken(at: Any) -> None:
-            if at is not None:
-                self.save_delivered(sample_id, at)
-
-        self.app.push_screen(DeliveredDialog(self.rep_zone), taken)
-
-    @work(thread=True, group="samples-save")
-    def save_delivered(self, sample_id: int, at: pendulum.DateTime) -> None:
-        try:
-            samples.mark_delivered(sample_id, at)
-        except SampleError as exc:
-            self._fail(exc)
-            return
-        self._done(_("Sample marked delivered"))
-
-    def action_feedback(self) -> None:
-        row = self._current()
-        if row is None:
-            return
-        sample_id = row.sample_id
-
-        def taken(got: Any) -> None:
-            if got is not None:
-                self.save_feedback(sample_id, got)
-
-        self.app.push_screen(FeedbackDialog(self.rep_zone), taken)
-
-    @work(thread=True, group="samples-save")
-    def save_feedback(self, sample_id: int, got: Feedback) -> None:
-        try:
-            samples.record_feedback(sample_id, got.text, got.at, rep_id=self.rep_id)
-        except SampleError as exc:
-            self._fail(exc)
-            return
-        self._done(_("Sample feedback recorded"))
+        self._done(_(STEP_DONE[got.step]))
 
 
 __all__ = ["SamplesScreen"]

@@ -247,7 +247,8 @@ class WorkbenchScreen(Screen):
         from sopdesk.ui.screens.customers import CustomersScreen
 
         self.app.push_screen(
-            CustomersScreen(self.rep_zone, self.rep_id), lambda _r: self.action_reload()
+            CustomersScreen(self.rep_zone, self.rep_id, self.manager),
+            lambda _r: self.action_reload(),
         )
 
     def action_focus_pane(self, pane: str) -> None:
@@ -298,12 +299,24 @@ class WorkbenchScreen(Screen):
 
     @on(StoreChanged)
     def action_reload(self) -> None:
+        """Our own write: reload every pane, running the Today engine (the write may want
+        follow-ups)."""
+        self._reload_panes(engine=True)
+
+    def reload_after_external_change(self) -> None:
+        """Another process wrote: reload every pane. The writer planned its own follow-ups, so
+        Today only reads (the engine's periodic run catches anything else); at 20,000 customers
+        the engine costs half a second of CPU, which a busy team's stream of writes would
+        otherwise cost every open workbench (bench/bench_today.py)."""
+        self._reload_panes(engine=False)
+
+    def _reload_panes(self, engine: bool) -> None:
         try:
             today, inbox = self.query_one(TodayPane), self.query_one(InboxPane)
             funnel, customer = self.query_one(FunnelPane), self.query_one(CustomerPane)
         except NoMatches:  # a live-refresh tick while the screen is being built or torn down
             return
-        today.reload()
+        today.reload(refresh=engine)
         inbox.reload()
         funnel.reload()
         customer.refresh_customer()

@@ -92,7 +92,8 @@ class InboxPane(Vertical):
     def _state_cell(self, row: InboxRow) -> Text:
         now = clock.now()
         state = row.state(now)
-        return Text(labels.reply_state(state), style=STATE_STYLE[state])
+        label = labels.reply_state(state, row.fresh_limit, row.due_limit)
+        return Text(label, style=STATE_STYLE[state])
 
     def _age_cell(self, row: InboxRow) -> Text:
         waited = format_duration(row.waited(clock.now()))
@@ -178,9 +179,13 @@ class InboxPane(Vertical):
     def _alert(self, row: InboxRow, state: ReplyState) -> None:
         who = safe.display(f"{row.customer_code} {row.customer_name}", single_line=True, limit=40)
         if state is ReplyState.DUE:
-            message = _("5 minutes without a reply: {who}").format(who=who)
+            message = _("{limit} without a reply: {who}").format(
+                limit=labels.reply_limit(row.fresh_limit), who=who
+            )
         else:
-            message = _("Over an hour without a reply: {who}").format(who=who)
+            message = _("Over {limit} without a reply: {who}").format(
+                limit=labels.reply_limit(row.due_limit), who=who
+            )
         self.app.bell()
         self.notify(
             message,

@@ -19,8 +19,9 @@ from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextAre
 from textual.widgets.option_list import Option
 
 from sopdesk import clock, labels
-from sopdesk.i18n import _
+from sopdesk.i18n import _, pgettext
 from sopdesk.services.records import CustomerFilter, DuplicateCandidate
+from sopdesk.services.records_timeline import list_text
 from sopdesk.sop.followup import describe, parse_follow_up
 from sopdesk.sop.stages import (
     ActivityKind,
@@ -119,7 +120,11 @@ class TouchDialog(ModalScreen[TouchInput | None]):
         if self.kind is None:
             state = _("Press a kind key.")
         else:
-            arrow = {Direction.OUT: _("sent"), Direction.IN: _("received"), Direction.NONE: "·"}
+            arrow = {
+                Direction.OUT: pgettext("touch direction", "sent"),
+                Direction.IN: pgettext("touch direction", "received"),
+                Direction.NONE: "·",
+            }
             state = f"{labels.activity(self.kind.value)} · {arrow[self.direction]}"
         self.query_one("#touch-state", Static).update(Content(state))
 
@@ -360,7 +365,7 @@ class MergeDialog(ModalScreen[int | None]):
                     Option(
                         safe.content(
                             f"{c.code}  {c.name}  {c.country or '—'}  {labels.stage(c.stage)}  "
-                            f"({', '.join(c.reasons)})",
+                            f"({list_text(c.reasons)})",
                             single_line=True,
                         ),
                         id=str(c.customer_id),

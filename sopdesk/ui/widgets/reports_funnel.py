@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from sopdesk import labels
-from sopdesk.i18n import _
+from sopdesk.i18n import _, pgettext
 from sopdesk.services.reports import FunnelReport
 from sopdesk.sop.stages import Stage
 from sopdesk.ui.widgets.reports_format import DASH, duration, number, percent, points
@@ -56,7 +56,7 @@ class FunnelView(Vertical):
         table.add_column(_("Now"), key="now")
         table.add_column(_("Reached"), key="bar")
         table.add_column("", key="reached")
-        table.add_column(_("Entered"), key="entered")
+        table.add_column(pgettext("customers who entered the stage", "Entered"), key="entered")
         table.add_column(_("To next"), key="conversion")
         table.add_column(_("Target"), key="target")
         table.add_column(_("Gap"), key="gap")

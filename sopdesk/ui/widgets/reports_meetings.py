@@ -85,14 +85,16 @@ class MorningView(_Sections):
         self.query_one("#morning-replies", Static).update(
             Content(
                 _(
-                    "{day}: {received} inquiries — {fresh} answered within 5 min, {due} within "
-                    "1 h, {later} later, {open} unanswered; median first reply {median}. "
-                    "Unanswered now: {now}."
+                    "{day}: {received} inquiries — {fresh} answered within {fresh_limit}, {due} "
+                    "within {due_limit}, {later} later, {open} unanswered; median first reply "
+                    "{median}. Unanswered now: {now}."
                 ).format(
                     day=meeting.day.label,
                     received=r.received,
-                    fresh=b.within_5_min,
-                    due=b.within_1_h,
+                    fresh=b.within_fresh,
+                    fresh_limit=labels.reply_limit(b.fresh_limit),
+                    due=b.within_due,
+                    due_limit=labels.reply_limit(b.due_limit),
                     later=b.later,
                     open=b.unanswered,
                     median=median,
@@ -102,11 +104,13 @@ class MorningView(_Sections):
         )
         table = self.query_one("#morning-reply-table", SopTable)
         table.clear()
+        fresh = meeting.buckets.fresh_limit.total_seconds()
+        due = meeting.buckets.due_limit.total_seconds()
         for i, line in enumerate(meeting.reply_lines):
             if line.seconds is None:
                 took = Text(_("unanswered"), style="bold red")
             else:
-                style = "green" if line.seconds <= 300 else "" if line.seconds <= 3600 else "red"
+                style = "green" if line.seconds <= fresh else "" if line.seconds <= due else "red"
                 took = Text(duration(line.seconds), style=style, justify="right")
             table.add_row(
                 Text(self.local(line.received_at)),

@@ -1,4 +1,5 @@
-"""Dialogs of the sales screens: a quote line, a product, an order milestone.
+"""Dialogs of the sales screens: a quote line, a product, an order milestone (the samples' are
+in sample_dialogs.py), and the catalogue as picker choices.
 
 Each is a ModalScreen returning its value with `dismiss()` (None when cancelled). They check what
 the rep typed with the pure rules (sop/money, sop/quotes, the catalogue's `check`) and show the
@@ -8,6 +9,7 @@ reason under the form instead of closing; nothing here touches the database.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -21,13 +23,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 
 from sopdesk import clock
-from sopdesk.i18n import _
+from sopdesk.i18n import _, pgettext
 from sopdesk.services import catalog
 from sopdesk.services.quotes import LineDraft
 from sopdesk.sop import money
 from sopdesk.sop import quotes as quote_rules
 from sopdesk.sop.orders import MILESTONE_TITLES, Milestone
 from sopdesk.ui import text as safe
+from sopdesk.ui.screens.pickers import Choice
 
 _MOMENT = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?\s*")
 
@@ -129,6 +132,23 @@ class _Form(ModalScreen):
 def _labelled(label: str, ident: str, value: str = "", placeholder: str = "") -> ComposeResult:
     yield Label(label, classes="form-label")
     yield Input(value=value, id=ident, placeholder=placeholder, classes="form-input")
+
+
+def product_choices(rows: Iterable[catalog.ProductRow]) -> list[Choice[int]]:
+    """Catalogue products for a FuzzyPicker: model and name, then MOQ and the best tier."""
+    return [
+        Choice(
+            f"{row.sku}  {row.name}",
+            _("MOQ {moq} {unit}").format(moq=row.moq, unit=row.unit)
+            + (
+                f" · {money.format_money(row.from_price.unit_price, row.from_price.currency)}+"
+                if row.from_price
+                else ""
+            ),
+            row.product_id,
+        )
+        for row in rows
+    ]
 
 
 # --- a quote line ----------------------------------------------------------------------------
@@ -378,7 +398,7 @@ class MilestoneDialog(_Form):
 
 QUOTE_STATUS_WORDS = {
     "draft": _("draft"),
-    "sent": _("sent"),
+    "sent": pgettext("quote status", "sent"),
     "accepted": _("accepted"),
     "expired": _("expired"),
     "superseded": _("superseded"),
@@ -410,5 +430,6 @@ __all__ = [
     "ProductDialog",
     "order_status",
     "parse_moment",
+    "product_choices",
     "quote_status",
 ]
