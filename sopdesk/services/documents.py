@@ -17,9 +17,9 @@ is drawn from it:
 
 Product photos (`load_photos`, done once per export): a local file is read, an http(s) link is
 fetched (5 s, 5 MB at most); only a real PNG, JPEG, GIF or WebP picture (checked by Pillow) is
-used, scaled down to a thumbnail. The HTML shows local photos as data: URIs (the page stands
-alone) and links as `<img src>`; PDF and XLSX embed the picture. Any other scheme (`javascript:`,
-`data:` …) is never a source. A photo that cannot be used is printed as its link text and
+used, scaled down to a thumbnail. The HTML shows every photo it read as a data: URI (the page
+stands alone) and a link it did not fetch as `<img src>`; PDF and XLSX embed the picture. Any
+other scheme (`javascript:`, `data:` …) is never a source. A photo that cannot be used is printed as its link text and
 reported — it never stops the export.
 
 Output paths are checked (`safe_output_path`): the file is written exactly where it was named,
@@ -165,14 +165,15 @@ class PiLine:
 
     @property
     def photo_src(self) -> str:
-        """For HTML `<img src>`: the link (unless fetching it failed), a local photo as a data:
-        URI once read (a file:// URI before), "" when there is nothing safe to show."""
+        """For HTML `<img src>`: the photo as read (fetched or local) as a data: URI, so the
+        page stands alone when e-mailed; the link when it was not fetched; a file:// URI for a
+        local file not read yet; "" when there is nothing safe to show."""
         if self.picture is not None and self.picture.problem:
             return ""
+        if self.picture is not None and self.picture.data:
+            return self.picture.data_uri
         if self.photo_url:
             return self.photo_url
-        if self.picture is not None:
-            return self.picture.data_uri
         return Path(self.photo_file).as_uri() if self.photo_file else ""
 
     @property

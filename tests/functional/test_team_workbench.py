@@ -194,3 +194,25 @@ async def test_the_workbench_on_postgresql_refreshes_from_notify(
                 break
         await settle(pilot)
         assert inbox.page.total == before - 1
+
+
+async def test_a_rep_who_left_is_not_offered_as_a_new_owner(demo_store: Path) -> None:
+    from sopdesk.ui.screens.pickers import FuzzyPicker
+
+    _teammates_inquiry()
+    with db.database.connection_context():
+        Rep.create(login="boss", name="Boss", role="manager")
+    reps.deactivate_rep("omar", "boss")
+    app = make_app(demo_store, config.demo_settings(), login="boss")
+    async with app.run_test(size=SIZE) as pilot:
+        await _sheet(pilot)
+        await pilot.press("enter")  # the first customer's page
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, FuzzyPicker)
+        offered = [choice.label for choice in picker.choices]
+        assert any("Lily Chen" in label for label in offered)
+        assert any("Boss" in label for label in offered)
+        assert not any("omar" in label or "Omar" in label for label in offered), offered

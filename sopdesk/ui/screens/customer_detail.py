@@ -383,6 +383,7 @@ class CustomerDetailScreen(Screen[bool]):
                 rep.rep_id,
             )
             for rep in team
+            if rep.active  # a rep who left can't take a customer
         ]
 
         def chosen(rep_id: int | None) -> None:
