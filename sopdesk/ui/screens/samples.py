@@ -23,7 +23,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from sopdesk.i18n import N_, _
+from sopdesk.i18n import N_, _, pgettext
 from sopdesk.services import catalog, samples
 from sopdesk.services.samples import SampleError, SampleInput, SampleState, SampleView
 from sopdesk.sop import money
@@ -64,7 +64,11 @@ class SamplesScreen(Screen[bool]):
             _("Edit the sample: product, paid or free, refund, freight, courier"),
         ),
         _binding(
-            "s", "step('sent')", _("Sent"), "sent", _("Mark the sample sent: courier, tracking")
+            "s",
+            "step('sent')",
+            pgettext("sample state", "Sent"),
+            "sent",
+            _("Mark the sample sent: courier, tracking"),
         ),
         _binding("d", "step('delivered')", _("Delivered"), "delivered", _("Mark it delivered")),
         _binding(
