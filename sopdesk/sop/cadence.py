@@ -20,6 +20,7 @@ import pendulum
 
 from sopdesk.i18n import N_
 from sopdesk.sop.geo import BUSINESS_END, BUSINESS_START, holiday_name, is_working_day
+from sopdesk.sop.geo import zone as held_zone
 from sopdesk.sop.stages import TaskKind
 
 RULE_BACKGROUND_CHECK = "first_reply.background_check"
@@ -61,7 +62,7 @@ def business_moment(at: datetime, zone: str, country: str | None = None) -> Busi
     """`at` itself when it falls in the customer's business hours, else 09:00 local on the next
     of their working days — not their weekend, not a public holiday of their country — with the
     holidays it was moved past. Returned in UTC."""
-    local = pendulum.instance(at).in_timezone(zone)
+    local = pendulum.instance(at).in_timezone(held_zone(zone))
     if is_working_day(local.date(), country) and BUSINESS_START <= local.time() < BUSINESS_END:
         return BusinessMoment(local.in_timezone("UTC"))
     today = local.date()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
@@ -75,8 +75,17 @@ def infer_timezone(country: str | None) -> str | None:
     return None
 
 
-def to_local(at: datetime, zone: str) -> pendulum.DateTime:
-    return pendulum.instance(at).in_timezone(zone)
+@cache
+def zone(name: str) -> Any:
+    """The pendulum zone `name`, kept alive. Zones live in zoneinfo's weak cache only, so a zone
+    nobody holds is read from disk again on the next conversion — thousands of times in one run of
+    the cadence engine over customers in many countries. Holding each zone used here (a few
+    hundred exist) makes every later `in_timezone(name)` anywhere a cache hit."""
+    return pendulum.timezone(name)
+
+
+def to_local(at: datetime, zone_name: str) -> pendulum.DateTime:
+    return pendulum.instance(at).in_timezone(zone(zone_name))
 
 
 @lru_cache(maxsize=256)
