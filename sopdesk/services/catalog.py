@@ -17,7 +17,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast
 
@@ -26,6 +25,7 @@ from peewee import fn
 
 from sopdesk import clock
 from sopdesk.i18n import _
+from sopdesk.services.importers.sheet_report import Outcome, SheetReport
 from sopdesk.sop import money
 from sopdesk.sop.quotes import Tier
 from sopdesk.store.db import database
@@ -431,12 +431,6 @@ def _header_field(cell: str) -> str | None:
     return None
 
 
-class Outcome(StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    REJECTED = "rejected"
-
-
 @dataclass(frozen=True)
 class RowResult:
     row: int
@@ -445,26 +439,7 @@ class RowResult:
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class ImportReport:
-    path: Path
-    kind: str
-    rows: tuple[RowResult, ...] = ()
-    notes: tuple[str, ...] = ()
-    committed: bool = False
-    dry_run: bool = False
-    error: str = ""
-
-    def count(self, outcome: Outcome) -> int:
-        return sum(1 for r in self.rows if r.outcome is outcome)
-
-    @property
-    def rejected(self) -> tuple[RowResult, ...]:
-        return tuple(r for r in self.rows if r.outcome is Outcome.REJECTED)
-
-    @property
-    def ok(self) -> bool:
-        return not self.error and not self.rejected
+ImportReport = SheetReport[RowResult]
 
 
 class _Rollback(Exception):  # noqa: N818 - control flow, not an error

@@ -28,7 +28,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ import pendulum
 
 from sopdesk import clock, labels
 from sopdesk.i18n import N_, _
+from sopdesk.services.importers.sheet_report import Outcome, SheetReport
 from sopdesk.services.importers.sheets import SheetError, decode, sniff_delimiter
 from sopdesk.services.records import local_midnight
 from sopdesk.services.records_merge import NAME_MATCH, _find_duplicates
@@ -63,13 +63,6 @@ _CHINESE_HINTS = ("客户编号", "公司", "国家", "来源", "当前状态", 
 _DATE_FIELDS = ("first_contact",)
 
 
-class Outcome(StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    MERGED = "merged"
-    REJECTED = "rejected"
-
-
 @dataclass(frozen=True)
 class RowResult:
     row: int
@@ -83,28 +76,7 @@ class RowResult:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ImportReport:
-    path: Path
-    kind: str
-    rows: tuple[RowResult, ...] = ()
-    notes: tuple[str, ...] = ()
-    """What the importer found out: encoding, delimiter, header row, columns, date orders."""
-    committed: bool = False
-    dry_run: bool = False
-    error: str = ""
-    """The file as a whole could not be read (no header row, not a spreadsheet …)."""
-
-    def count(self, outcome: Outcome) -> int:
-        return sum(1 for r in self.rows if r.outcome is outcome)
-
-    @property
-    def rejected(self) -> tuple[RowResult, ...]:
-        return tuple(r for r in self.rows if r.outcome is Outcome.REJECTED)
-
-    @property
-    def ok(self) -> bool:
-        return not self.error and not self.rejected
+ImportReport = SheetReport[RowResult]
 
 
 class SheetUnreadable(ValueError):  # noqa: N818 - says what happened
