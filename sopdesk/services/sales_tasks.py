@@ -28,13 +28,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pendulum
+from peewee import SQL, NodeList, fn
 
 from sopdesk.i18n import _
 from sopdesk.sop.cadence import next_business_moment
 from sopdesk.sop.cadence_rules import KEY_SEPARATOR, rule_key
 from sopdesk.sop.geo import infer_timezone
 from sopdesk.sop.stages import TaskKind
-from sopdesk.store.db import database
+from sopdesk.store.db import database, is_postgres
 from sopdesk.store.dialect import starts_with
 from sopdesk.store.models import Customer, Task
 
@@ -48,6 +49,11 @@ OPEN_LIMIT = 200
 """Open tasks of one subject looked at (a subject has a handful)."""
 CHUNK = 500
 """Ids or keys per IN (…) list (SQLite allows 32,766 parameters; PostgreSQL more)."""
+SUBJECTS_PER_QUERY = 20
+"""Subjects whose open tasks one query reads on SQLite: an OR of their key ranges, which SQLite
+seeks in the rule_key index one range at a time up to about 20 (more: it scans the table)."""
+SUBJECTS_PER_QUERY_PG = 500
+"""The same on PostgreSQL, where a prefix LIKE scans the table whatever the number of subjects."""
 
 
 @dataclass(frozen=True)
@@ -157,24 +163,42 @@ def sync_many(
         existing.update(
             str(row.rule_key) for row in Task.select(Task.rule_key).where(Task.rule_key.in_(chunk))
         )
+    # The open tasks of these subjects only, so the rule's other open reminders, however many,
+    # cannot crowd them out of the limit (they did when the whole rule was read up to it).
     stale: list[int] = []
-    if len(subjects) == 1:
-        prefix = f"{rule_id}{KEY_SEPARATOR}{next(iter(subjects))}{KEY_SEPARATOR}"
-    else:
-        prefix = f"{rule_id}{KEY_SEPARATOR}"
-    open_rows = (
-        Task.select(Task.id, Task.rule_key)
-        .where(
-            starts_with(Task.rule_key, prefix),
-            Task.done_at.is_null(),
-            Task.skipped_reason.is_null(),
+    ordered = sorted(subjects)
+    pg = is_postgres()
+    step = SUBJECTS_PER_QUERY_PG if pg else SUBJECTS_PER_QUERY
+    # SQLite would pick the (done_at, due_at) index, where every open task is: unary plus.
+    done_at = Task.done_at if pg else NodeList((SQL("+"), Task.done_at), glue="")
+    for start in range(0, len(ordered), step):
+        chunk = ordered[start : start + step]
+        if pg:  # one pass over the rule's keys, their subject compared (LIKE cannot seek)
+            mine = starts_with(Task.rule_key, f"{rule_id}{KEY_SEPARATOR}") & fn.split_part(
+                Task.rule_key, KEY_SEPARATOR, 2
+            ).in_(chunk)
+        else:  # flat OR (nested parentheses overflow SQLite's parser)
+            mine = NodeList(
+                [
+                    starts_with(Task.rule_key, f"{rule_id}{KEY_SEPARATOR}{subject}{KEY_SEPARATOR}")
+                    for subject in chunk
+                ],
+                glue=" OR ",
+                parens=True,
+            )
+        open_rows = (
+            Task.select(Task.id, Task.rule_key)
+            .where(
+                mine,
+                done_at.is_null(),
+                Task.skipped_reason.is_null(),
+            )
+            .limit(OPEN_LIMIT * len(chunk))
         )
-        .limit(OPEN_LIMIT * max(1, len(subjects)))
-    )
-    for row in open_rows:
-        key = str(row.rule_key)
-        if _subject_of(key) in subjects and key not in wanted_keys:
-            stale.append(row.id)
+        for row in open_rows:
+            key = str(row.rule_key)
+            if _subject_of(key) in subjects and key not in wanted_keys:
+                stale.append(row.id)
     missing = [key for key in keys if key not in existing]
     if not missing and not stale:
         return 0, 0
