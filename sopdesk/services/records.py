@@ -1186,6 +1186,7 @@ from sopdesk.services.records_merge import (  # noqa: E402
     duplicate_candidates,
     find_duplicates,
     merge,
+    with_timeline,
 )
 
 __all__ = [
@@ -1235,4 +1236,5 @@ __all__ = [
     "timeline_window",
     "update_customer",
     "validate_changes",
+    "with_timeline",
 ]

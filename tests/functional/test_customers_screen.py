@@ -310,3 +310,31 @@ async def test_contacts_can_be_edited_and_the_primary_one_chosen(demo_app) -> No
             primary = Contact.get(Contact.customer == customer_id, Contact.is_primary)
             assert primary.id == second.contact_id
             assert primary.role == "Head of Purchasing"
+
+
+async def test_scrolling_to_the_end_of_the_timeline_loads_the_older_items(demo_app) -> None:
+    """The page shows the newest TIMELINE_WINDOW items; moving onto the last loads the next."""
+    import pendulum
+
+    from sopdesk.services.records_timeline import TIMELINE_WINDOW
+    from sopdesk.sop.stages import Direction
+
+    customer = _a_customer()
+    start = pendulum.datetime(2025, 1, 1, tz="UTC")
+    with db.database.connection_context():
+        for n in range(TIMELINE_WINDOW + 20):
+            Activity.create(
+                customer=customer.id, kind=ActivityKind.NOTE, direction=Direction.NONE,
+                at=start.add(hours=n), subject=f"old note {n}", text=f"old note {n}",
+            )  # fmt: skip
+    async with demo_app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, customer.id)
+        timeline = screen.query_one(TimelineList)
+        first = len(timeline.items)
+        assert first == TIMELINE_WINDOW and timeline.has_more
+        timeline.focus()
+        timeline.highlighted = first - 1  # the last item shown: the rep pressed j to it
+        await settle(pilot)
+        await settle(pilot)
+        assert len(timeline.items) > first
+        assert screen.detail is not None and len(screen.detail.timeline.items) > first
