@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, cast
 
 import click
 
@@ -121,7 +122,7 @@ def show(shipped: bool) -> None:
     )
     for source in loaded.playbook.sources:
         click.echo(f"#   {source}")
-    click.echo(tomli_w.dumps(_plain(loaded.playbook.document)), nl=False)
+    click.echo(tomli_w.dumps(cast(dict[str, Any], _plain(loaded.playbook.document))), nl=False)
 
 
 def _percent(share: Decimal) -> str:
@@ -162,8 +163,8 @@ def effective_values(book: playbook.Playbook) -> list[str]:
 
 def _plain(value: object) -> object:
     """tomli_w wants plain dicts and lists."""
-    if isinstance(value, dict) or hasattr(value, "items"):
-        return {str(k): _plain(v) for k, v in value.items()}  # type: ignore[attr-defined]
+    if hasattr(value, "items"):  # a dict, or tomlkit's table
+        return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value

@@ -66,11 +66,12 @@ class OpenTask:
     kind: TaskKind
 
 
-def chunks(ids: Iterable[Any]) -> Iterator[list[Any]]:
+def chunks(ids: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    """`ids` in lists of at most `size`, one per IN (…) query."""
     batch: list[Any] = []
     for ident in ids:
         batch.append(ident)
-        if len(batch) >= CHUNK:
+        if len(batch) >= size:
             yield batch
             batch = []
     if batch:

@@ -281,13 +281,6 @@ def _photo_source(value: str) -> tuple[str, str, str]:
     return "", "", _("there is no such file")
 
 
-def _qty_text(quantity: Decimal) -> str:
-    normal = quantity.normalize()
-    if normal == normal.to_integral_value():
-        return f"{int(normal):,}"
-    return f"{normal:,f}"
-
-
 def build(
     quote_id: int, settings: Settings, rep_zone: str = "UTC", view: quotes.QuoteView | None = None
 ) -> PiDocument:
@@ -325,7 +318,6 @@ def build(
         )
         if line
     ]
-    digits = money.exponent(view.currency)
     lines = []
     for no, line in enumerate(view.lines, start=1):
         url, file, _problem = _photo_source(line.photo)
@@ -338,10 +330,10 @@ def build(
                 photo_url=url,
                 photo_file=file,
                 quantity=line.quantity,
-                quantity_text=_qty_text(line.quantity),
+                quantity_text=money.format_quantity(line.quantity),
                 unit=line.unit,
                 unit_price=line.unit_price,
-                unit_price_text=_price_text(line.unit_price, digits),
+                unit_price_text=money.format_unit_price(line.unit_price, view.currency),
                 amount=line.total,
                 amount_text=money.format_money(line.total, view.currency, with_code=False),
             )
@@ -356,7 +348,7 @@ def build(
         issued_on=date(issued.year, issued.month, issued.day),
         valid_until=view.valid_until,
         currency=view.currency,
-        digits=digits,
+        digits=money.exponent(view.currency),
         incoterm=view.incoterm.value,
         port=view.port,
         port_role=quote_rules.port_role(view.incoterm),
@@ -384,14 +376,6 @@ def build(
         rep_whatsapp=settings.rep.whatsapp,
         website=company.website,
     )
-
-
-def _price_text(price: Decimal, digits: int) -> str:
-    """Unit prices keep the catalogue's precision when finer than the currency (USD 0.235)."""
-    normal = price.normalize()
-    exponent = normal.as_tuple().exponent
-    places = max(-exponent, 0) if isinstance(exponent, int) and normal != 0 else 0
-    return f"{price:,.{max(digits, min(places, 4))}f}"
 
 
 def _country_name(code: str) -> str:

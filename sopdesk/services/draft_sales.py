@@ -218,13 +218,6 @@ def _moment(value: Any, zone: str | None, fmt: str = "D MMM") -> str | None:
     return str(pendulum.instance(value).in_timezone(zone or "UTC").format(fmt))
 
 
-def _qty(value: Any) -> str:
-    number = Decimal(str(value)).normalize()
-    if number == number.to_integral_value():
-        return f"{int(number):,}"
-    return f"{number:,f}"
-
-
 def _confirm_by(today: date, valid_until: date | None) -> str:
     local = pendulum.date(today.year, today.month, today.day)
     friday = local.next(pendulum.FRIDAY)
@@ -243,25 +236,20 @@ def _quote(
     inquiry: Any,
 ) -> QuoteValues:
     currency = quote.currency
-    digits = money.exponent(currency)
     line_values = []
     amounts = []
     for line in lines:
         total = money.line_total(Decimal(str(line.quantity)), line.unit_price, currency)
         amounts.append(total)
-        name = line.product.name if line.product_id is not None and line.product else ""
-        sku = line.product.sku if line.product_id is not None and line.product else ""
-        normal = line.unit_price.normalize()
-        exponent = normal.as_tuple().exponent
-        places = max(-exponent, 0) if isinstance(exponent, int) and normal != 0 else 0
+        product = line.product if line.product_id is not None else None
         line_values.append(
             QuoteLineValues(
-                product=name or line.description.split(":")[0][:80],
-                sku=sku,
+                product=(product.name if product else "") or line.description.split(":")[0][:80],
+                sku=product.sku if product else "",
                 description=line.description,
-                quantity=_qty(line.quantity),
+                quantity=money.format_quantity(line.quantity),
                 unit=line.unit,
-                unit_price=f"{line.unit_price:,.{max(digits, min(places, 4))}f}",
+                unit_price=money.format_unit_price(line.unit_price, currency),
                 total=money.format_money(total, currency, with_code=False),
             )
         )
@@ -325,19 +313,19 @@ def _products_text(lines: Iterable[QuoteLineValues]) -> str:
 def _order(
     order: Any,
     quote: QuoteValues | None,
-    quote_id: int | None,
     update: Any,
     sent_docs: dict[str, Any],
     lead_time: str,
     now: pendulum.DateTime,
     zone: str | None,
 ) -> OrderValues:
+    """`quote` and `lead_time` are the order's own PI's (None and "" when it is another one)."""
     from sopdesk.services.orders import lead_time_days
 
     currency = order.currency
     total = order.total or Decimal(0)
     terms = order.payment_terms
-    if not terms and quote is not None and order.quote_id == quote_id:
+    if not terms and quote is not None:
         terms = quote.payment_terms
     deposit_percent = quote_rules.deposit_percent(terms)
     done = {m: getattr(order, m.column) for m in order_rules.MILESTONES}
@@ -345,14 +333,11 @@ def _order(
     since = order.production_started_at or order.deposit_received_at
     checklist = order_rules.checklist(sent_docs)
     lead = lead_time_days(lead_time) if lead_time else None
-    quote_label = ""
-    if order.quote_id is not None and quote is not None and order.quote_id == quote_id:
-        quote_label = quote.label
     return OrderValues(
         number=order.number,
         status=order.status.value,
-        quote_label=quote_label,
-        products=_products_text(quote.lines) if quote_label and quote is not None else "",
+        quote_label=quote.label if quote is not None else "",
+        products=_products_text(quote.lines) if quote is not None else "",
         total=money.format_money(total, currency),
         payment_terms=terms,
         deposit_due=money.format_money(money.percent_of(total, deposit_percent, currency), currency)
@@ -475,15 +460,13 @@ def values(
             .where(OrderDocument.order == latest.id)
             .limit(LINE_LIMIT)
         }
+        linked = quote_row is not None and latest.quote_id == quote_row.id
         order = _order(
             latest,
-            quote,
-            quote_row.id if quote_row is not None else None,
+            quote if linked else None,
             update,
             documents,
-            quote_row.lead_time
-            if quote_row is not None and latest.quote_id == quote_row.id
-            else "",
+            quote_row.lead_time if quote_row is not None and linked else "",
             now,
             zone,
         )

@@ -25,6 +25,7 @@ from peewee import fn
 from sopdesk import clock
 from sopdesk.i18n import _
 from sopdesk.services import sales_tasks
+from sopdesk.services.cadence_facts import chunks
 from sopdesk.services.timeline_events import Event, event_text
 from sopdesk.sop import money
 from sopdesk.sop import orders as rules
@@ -631,14 +632,13 @@ def _step_plans(
     connection."""
     orders: list[Any] = []
     ids = sorted(set(order_ids))
-    for start in range(0, len(ids), sales_tasks.CHUNK):
-        orders.extend(Order.select().where(Order.id.in_(ids[start : start + sales_tasks.CHUNK])))
+    for batch in chunks(ids, sales_tasks.CHUNK):
+        orders.extend(Order.select().where(Order.id.in_(batch)))
     quote_ids = sorted({o.quote_id for o in orders if o.quote_id is not None})
     quotes: dict[int, Any] = {}
-    for start in range(0, len(quote_ids), sales_tasks.CHUNK):
-        chunk = quote_ids[start : start + sales_tasks.CHUNK]
+    for batch in chunks(quote_ids, sales_tasks.CHUNK):
         for found in Quote.select(Quote.id, Quote.lead_time, Quote.payment_terms).where(
-            Quote.id.in_(chunk)
+            Quote.id.in_(batch)
         ):
             quotes[found.id] = found
     if wheres is None:
@@ -674,8 +674,7 @@ def histories(customer_ids: Iterable[int], rep_zone: str) -> dict[int, list[Past
     a window function, and the quantities of their quotes). Call inside a connection."""
     ids = sorted(set(customer_ids))
     result: dict[int, list[PastOrder]] = {i: [] for i in ids}
-    for start in range(0, len(ids), sales_tasks.CHUNK):
-        chunk = ids[start : start + sales_tasks.CHUNK]
+    for chunk in chunks(ids, sales_tasks.CHUNK):
         rank = (
             fn.ROW_NUMBER()
             .over(
@@ -700,10 +699,10 @@ def histories(customer_ids: Iterable[int], rep_zone: str) -> dict[int, list[Past
         )
         quote_ids = sorted({quote for _c, quote, _at in rows if quote is not None})
         quantities: dict[int, Decimal] = {}
-        for qstart in range(0, len(quote_ids), sales_tasks.CHUNK):
+        for batch in chunks(quote_ids, sales_tasks.CHUNK):
             sums = (
                 QuoteLine.select(QuoteLine.quote, fn.SUM(QuoteLine.quantity))
-                .where(QuoteLine.quote.in_(quote_ids[qstart : qstart + sales_tasks.CHUNK]))
+                .where(QuoteLine.quote.in_(batch))
                 .group_by(QuoteLine.quote)
                 .tuples()
             )

@@ -27,6 +27,7 @@ from peewee import JOIN, fn
 from sopdesk import clock
 from sopdesk.i18n import _
 from sopdesk.services import catalog, sales_tasks
+from sopdesk.services.cadence_facts import chunks
 from sopdesk.services.timeline_events import Event, event_text
 from sopdesk.sop import money
 from sopdesk.sop import quotes as rules
@@ -810,8 +811,8 @@ def _sync_expiry(
     write only for what changed (sales_tasks.sync_many). Call inside a connection."""
     ids = sorted(set(quote_ids))
     quotes: list[Any] = []
-    for start in range(0, len(ids), sales_tasks.CHUNK):
-        quotes.extend(Quote.select().where(Quote.id.in_(ids[start : start + sales_tasks.CHUNK])))
+    for batch in chunks(ids, sales_tasks.CHUNK):
+        quotes.extend(Quote.select().where(Quote.id.in_(batch)))
     wheres = sales_tasks.where_for_many([q.customer_id for q in quotes], rep_zone)
     totals = [0, 0]
     # The reason a reminder closes names the quote's state, so each state is its own sync.

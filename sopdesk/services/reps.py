@@ -22,6 +22,7 @@ from peewee import JOIN, Case, IntegrityError, Value, fn
 
 from sopdesk import clock
 from sopdesk.i18n import _
+from sopdesk.services.cadence_facts import chunks
 from sopdesk.services.timeline_events import Event, event_text
 from sopdesk.sop.stages import ActivityKind, Direction, RepRole
 from sopdesk.store.db import database
@@ -485,8 +486,8 @@ def _move_work(rep: Any, to: Any, by: Any, now: pendulum.DateTime) -> OwnedWork:
         )
         for customer_id in customers
     ]
-    for start in range(0, len(entries), HISTORY_BATCH):
-        Activity.insert_many(entries[start : start + HISTORY_BATCH]).execute()
+    for batch in chunks(entries, HISTORY_BATCH):
+        Activity.insert_many(batch).execute()
     moved_customers = (
         Customer.update(owner=to.id, version=Customer.version + 1, updated_at=now)
         .where(*_owned_customers(rep.id))

@@ -31,6 +31,7 @@ import pendulum
 from peewee import SQL, NodeList, fn
 
 from sopdesk.i18n import _
+from sopdesk.services.cadence_facts import chunks
 from sopdesk.sop.cadence import next_business_moment
 from sopdesk.sop.cadence_rules import KEY_SEPARATOR, rule_key
 from sopdesk.sop.geo import infer_timezone
@@ -88,10 +89,10 @@ def where_for_many(customer_ids: Iterable[int], rep_zone: str) -> dict[int, Wher
     rep's zone and no owner). Call inside a connection."""
     ids = sorted(set(customer_ids))
     found: dict[int, Where] = {}
-    for start in range(0, len(ids), CHUNK):
+    for batch in chunks(ids, CHUNK):
         rows = Customer.select(
             Customer.id, Customer.timezone, Customer.country, Customer.owner
-        ).where(Customer.id.in_(ids[start : start + CHUNK]))
+        ).where(Customer.id.in_(batch))
         for row in rows:
             zone = row.timezone or infer_timezone(row.country) or rep_zone
             found[row.id] = Where(row.id, zone, row.country or None, row.owner_id)
@@ -158,10 +159,9 @@ def sync_many(
     }
     keys = sorted(wanted_keys)
     existing: set[str] = set()
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
+    for batch in chunks(keys, CHUNK):
         existing.update(
-            str(row.rule_key) for row in Task.select(Task.rule_key).where(Task.rule_key.in_(chunk))
+            str(row.rule_key) for row in Task.select(Task.rule_key).where(Task.rule_key.in_(batch))
         )
     # The open tasks of these subjects only, so the rule's other open reminders, however many,
     # cannot crowd them out of the limit (they did when the whole rule was read up to it).
@@ -224,14 +224,14 @@ def sync_many(
                 .execute()
             )
             created += 1 if inserted else 0
-        for start in range(0, len(stale), CHUNK):
+        for batch in chunks(stale, CHUNK):
             closed += (
                 Task.update(
                     skipped_reason=_("Closed automatically: {reason}").format(reason=closed_reason),
                     updated_at=now,
                 )
                 .where(
-                    Task.id.in_(stale[start : start + CHUNK]),
+                    Task.id.in_(batch),
                     Task.done_at.is_null(),
                     Task.skipped_reason.is_null(),
                 )
@@ -250,8 +250,6 @@ def open_subject_ids(rule_id: str, letter: str, limit: int) -> list[int]:
     """Ids of the subjects ("q12", "o7" → 12, 7) that still have open tasks of `rule_id`, so a
     refresh also revisits reminders whose record left its own bounded window. Call inside a
     connection."""
-    from sopdesk.store.models import Task
-
     prefix = f"{rule_id}{KEY_SEPARATOR}{letter}"
     ids: list[int] = []
     for task in (
@@ -308,8 +306,8 @@ def refresh_certificates(
     today = date(local.year, local.month, local.day)
     horizon = date.fromordinal(today.toordinal() + CERTIFICATE_WARNING_DAYS)
     where = Where(None, rep_zone, None, rep_id)
-    created = closed = 0
-    with database.connection_context(), database.atomic():
+    plans: list[Plan] = []
+    with database.connection_context():
         rows = list(
             Material.select(Material.id, Material.title, Material.valid_until)
             .where(Material.kind.in_(list(CERTIFICATE_KINDS)), Material.valid_until.is_null(False))
@@ -336,11 +334,9 @@ def refresh_certificates(
                         ),
                     )
                 )
-            made, shut = sync(
-                RULE_CERTIFICATE, f"m{row.id}", where, wanted, now, _("renewed"), rep_id
-            )
-            created, closed = created + made, closed + shut
-    return created, closed
+            plans.append(Plan(f"m{row.id}", where, wanted))
+        # One sync for all: a few reads, and a write only when a reminder changes.
+        return sync_many(RULE_CERTIFICATE, plans, now, _("renewed"), rep_id)
 
 
 @dataclass(frozen=True)

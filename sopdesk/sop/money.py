@@ -163,6 +163,22 @@ def format_money(amount: Decimal | int | str, currency: str, with_code: bool = T
     return f"{code} {text}" if with_code else text
 
 
+def format_unit_price(price: Decimal, currency: str) -> str:
+    """'25.80', '0.235' — the currency's digits, more (up to 4) when the price is finer."""
+    normal = price.normalize()
+    places = normal.as_tuple().exponent
+    finer = max(-places, 0) if isinstance(places, int) and normal != 0 else 0
+    return f"{price:,.{max(exponent(currency), min(finer, 4))}f}"
+
+
+def format_quantity(quantity: Decimal | int | str) -> str:
+    """'1,200', '2.5' — grouped, no trailing zeros."""
+    number = Decimal(str(quantity)).normalize()
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    return f"{number:,f}"
+
+
 __all__ = [
     "COMMON_CURRENCIES",
     "DEFAULT_EXPONENT",
@@ -171,6 +187,8 @@ __all__ = [
     "Totals",
     "exponent",
     "format_money",
+    "format_quantity",
+    "format_unit_price",
     "line_total",
     "normalise_currency",
     "percent_of",

@@ -9,11 +9,8 @@ records service; a refused value shows its reason under the field.
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -32,6 +29,7 @@ from sopdesk.services.records import (
 from sopdesk.sop import geo
 from sopdesk.sop.followup import describe
 from sopdesk.ui import text as safe
+from sopdesk.ui.bindings import binding_factory
 from sopdesk.ui.screens.confirm import ConfirmScreen
 from sopdesk.ui.widgets.records_dialogs import (
     FollowUpDialog,
@@ -77,8 +75,7 @@ def _field_label(name: str) -> str:
     return name.replace("_", " ")
 
 
-def _binding(key: str, action: str, label: str, ident: str, tooltip: str, **kw: Any) -> Binding:
-    return Binding(key, action, label, id=f"customer_detail.{ident}", tooltip=tooltip, **kw)
+_binding = binding_factory("customer_detail")
 
 
 class CustomerDetailScreen(Screen[bool]):

@@ -13,13 +13,11 @@ and `t` steps through each rep in turn. The scope shows in the title and the fil
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 import pendulum
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
@@ -38,6 +36,7 @@ from sopdesk.services.records import (
 )
 from sopdesk.sop import geo
 from sopdesk.ui import text as safe
+from sopdesk.ui.bindings import binding_factory
 from sopdesk.ui.screens.customer_detail import CustomerDetailScreen
 from sopdesk.ui.widgets.records_dialogs import FilterDialog
 from sopdesk.ui.widgets.table import SopTable
@@ -73,8 +72,7 @@ class _Chunk:
     next_after: Cursor | None
 
 
-def _binding(key: str, action: str, label: str, ident: str, tooltip: str, **kw: Any) -> Binding:
-    return Binding(key, action, label, id=f"customers.{ident}", tooltip=tooltip, **kw)
+_binding = binding_factory("customers")
 
 
 class CustomersScreen(Screen[None]):

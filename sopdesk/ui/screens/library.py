@@ -9,12 +9,10 @@ question; Esc goes back. Both feed the draft screen's `i` snippet picker.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -24,13 +22,12 @@ from sopdesk.i18n import _
 from sopdesk.services import library
 from sopdesk.services.library import FaqView, LibraryError, MaterialView
 from sopdesk.ui import text as safe
+from sopdesk.ui.bindings import binding_factory
 from sopdesk.ui.screens.confirm import ConfirmScreen
 from sopdesk.ui.widgets.sales_dialogs import _Form, _labelled
 from sopdesk.ui.widgets.table import SopTable
 
-
-def _binding(key: str, action: str, label: str, ident: str, tooltip: str, **kw: Any) -> Binding:
-    return Binding(key, action, label, id=f"library.{ident}", tooltip=tooltip, **kw)
+_binding = binding_factory("library")
 
 
 class MaterialDialog(_Form):
@@ -122,23 +119,25 @@ class LibraryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(_("Company library"), id="library-materials-title", classes="section-title")
         table = LibraryTable(id="library-materials")
-        for label, key, width in (
-            (_("Kind"), "kind", 14),
-            (_("Title"), "title", 34),
-            (_("Link or path"), "link", 40),
-            (_("Valid until"), "valid", 12),
-        ):
-            table.add_column(label, key=key, width=width)
+        table.add_sized_columns(
+            (
+                (_("Kind"), "kind", 14),
+                (_("Title"), "title", 34),
+                (_("Link or path"), "link", 40),
+                (_("Valid until"), "valid", 12),
+            )
+        )
         yield table
         yield Static(_("FAQ answers"), id="library-faq-title", classes="section-title")
         faq = LibraryTable(id="library-faq")
-        for label, key, width in (
-            (_("Topic"), "topic", 14),
-            (_("Question"), "question", 34),
-            (_("Answer"), "answer", 44),
-            (_("Language"), "language", 8),
-        ):
-            faq.add_column(label, key=key, width=width)
+        faq.add_sized_columns(
+            (
+                (_("Topic"), "topic", 14),
+                (_("Question"), "question", 34),
+                (_("Answer"), "answer", 44),
+                (_("Language"), "language", 8),
+            )
+        )
         yield faq
         yield Footer()
 

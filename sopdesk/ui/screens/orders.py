@@ -16,7 +16,6 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -29,6 +28,7 @@ from sopdesk.services.orders import OrderError, OrderSummary, OrderView
 from sopdesk.sop import money
 from sopdesk.sop.orders import MILESTONE_TITLES, Milestone
 from sopdesk.ui import text as safe
+from sopdesk.ui.bindings import binding_factory
 from sopdesk.ui.screens.pickers import Choice, FuzzyPicker
 from sopdesk.ui.widgets.sales_dialogs import (
     PRODUCTION_UPDATE,
@@ -38,9 +38,7 @@ from sopdesk.ui.widgets.sales_dialogs import (
 )
 from sopdesk.ui.widgets.table import SopTable
 
-
-def _binding(key: str, action: str, label: str, ident: str, tooltip: str, **kw: Any) -> Binding:
-    return Binding(key, action, label, id=f"orders.{ident}", tooltip=tooltip, **kw)
+_binding = binding_factory("orders")
 
 
 class MilestoneTable(SopTable):
@@ -98,13 +96,14 @@ class OrdersScreen(Screen[bool]):
         with Horizontal(id="orders-body"):
             with Vertical(id="orders-left"):
                 table = SopTable(id="orders-table")
-                for label, key, width in (
-                    (_("Order no."), "number", 14),
-                    (_("Status"), "status", 16),
-                    (_("Total"), "total", 16),
-                    (_("Next"), "next", 18),
-                ):
-                    table.add_column(label, key=key, width=width)
+                table.add_sized_columns(
+                    (
+                        (_("Order no."), "number", 14),
+                        (_("Status"), "status", 16),
+                        (_("Total"), "total", 16),
+                        (_("Next"), "next", 18),
+                    )
+                )
                 yield table
                 yield Static(id="orders-detail", classes="pane-detail")
             with Vertical(id="orders-right"):

@@ -8,12 +8,9 @@ product show below it. Imports: `sopdesk import products FILE.csv|xlsx`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
@@ -22,12 +19,11 @@ from sopdesk.i18n import _
 from sopdesk.services import catalog
 from sopdesk.sop import money
 from sopdesk.ui import text as safe
+from sopdesk.ui.bindings import binding_factory
 from sopdesk.ui.widgets.sales_dialogs import ProductDialog
 from sopdesk.ui.widgets.table import SopTable
 
-
-def _binding(key: str, action: str, label: str, ident: str, tooltip: str, **kw: Any) -> Binding:
-    return Binding(key, action, label, id=f"products.{ident}", tooltip=tooltip, **kw)
+_binding = binding_factory("products")
 
 
 class ProductsTable(SopTable):
@@ -54,15 +50,16 @@ class ProductsScreen(Screen[None]):
         yield Input(placeholder=_("search: model, name, specs, application …"),
                     id="products-search")  # fmt: skip
         table = ProductsTable(id="products-table")
-        for label, key, width in (
-            (_("Model"), "sku", 14),
-            (_("Name"), "name", 34),
-            (_("MOQ"), "moq", 10),
-            (_("Lead time"), "lead", 10),
-            (_("From"), "price", 14),
-            (_("Certifications"), "certs", 24),
-        ):
-            table.add_column(label, key=key, width=width)
+        table.add_sized_columns(
+            (
+                (_("Model"), "sku", 14),
+                (_("Name"), "name", 34),
+                (_("MOQ"), "moq", 10),
+                (_("Lead time"), "lead", 10),
+                (_("From"), "price", 14),
+                (_("Certifications"), "certs", 24),
+            )
+        )
         yield table
         yield Static(id="products-detail", classes="pane-detail")
         yield Footer()

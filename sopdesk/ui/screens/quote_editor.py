@@ -16,13 +16,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from decimal import Decimal
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Resize
@@ -37,6 +34,7 @@ from sopdesk.sop import money
 from sopdesk.sop import quotes as quote_rules
 from sopdesk.sop.stages import Incoterm, QuoteStatus
 from sopdesk.ui import text as safe
+from sopdesk.ui.bindings import binding_factory
 from sopdesk.ui.screens.confirm import ConfirmScreen
 from sopdesk.ui.screens.pickers import Choice, FuzzyPicker
 from sopdesk.ui.widgets.sales_dialogs import LineDialog, product_choices, quote_status
@@ -48,17 +46,7 @@ NARROW_WIDTH = 100
 """Below this the form goes under the lines, which keep the full width for the amounts."""
 
 
-def _binding(key: str, action: str, label: str, ident: str, tooltip: str, **kw: Any) -> Binding:
-    return Binding(key, action, label, id=f"quote_editor.{ident}", tooltip=tooltip, **kw)
-
-
-def _unit_price(price: Decimal, currency: str) -> str:
-    """The currency's digits, more when the price is finer (USD 0.335)."""
-    digits = money.exponent(currency)
-    normal = price.normalize()
-    exponent = normal.as_tuple().exponent
-    places = max(-exponent, 0) if isinstance(exponent, int) and normal != 0 else 0
-    return f"{price:,.{max(digits, min(places, 4))}f}"
+_binding = binding_factory("quote_editor")
 
 
 class LinesTable(SopTable):
@@ -153,15 +141,16 @@ class QuoteEditorScreen(Screen[bool]):
         with Horizontal(id="quote-body"):
             with Vertical(id="quote-lines-pane"):
                 table = LinesTable(id="quote-lines")
-                for label, key, width in (
-                    (_("No."), "no", 3),
-                    (_("Model"), "sku", 10),
-                    (_("Description"), "description", 20),
-                    (_("Quantity"), "qty", 10),
-                    (_("Unit price"), "price", 10),
-                    (_("Amount"), "amount", 12),
-                ):
-                    table.add_column(label, key=key, width=width)
+                table.add_sized_columns(
+                    (
+                        (_("No."), "no", 3),
+                        (_("Model"), "sku", 10),
+                        (_("Description"), "description", 20),
+                        (_("Quantity"), "qty", 10),
+                        (_("Unit price"), "price", 10),
+                        (_("Amount"), "amount", 12),
+                    )
+                )
                 yield table
                 yield Static(id="quote-totals")
                 yield Static(id="quote-message", classes="dialog-hint")
@@ -307,7 +296,7 @@ class QuoteEditorScreen(Screen[bool]):
                     justify="right",
                     style="bold yellow" if line.below_moq else "",
                 ),
-                Text(_unit_price(line.unit_price, draft.currency), justify="right"),
+                Text(money.format_unit_price(line.unit_price, draft.currency), justify="right"),
                 Text(money.format_money(amount, draft.currency, with_code=False), justify="right"),
                 key=str(index),
             )
@@ -345,6 +334,16 @@ class QuoteEditorScreen(Screen[bool]):
             self._show_head()
 
     # --- the form ----------------------------------------------------------------------------
+
+    def _take_form(self) -> QuoteDraft | None:
+        """The form's draft, kept as the current one; None (the reason shown) when a value is bad."""
+        try:
+            draft = self._form_draft()
+        except ValueError as exc:
+            self._message(str(exc), True)
+            return None
+        self.draft = draft
+        return draft
 
     def _form_draft(self) -> QuoteDraft:
         """The draft with the form's values (ValueError naming a bad one)."""
@@ -493,13 +492,9 @@ class QuoteEditorScreen(Screen[bool]):
     def action_save(self) -> None:
         if self.draft is None:
             return
-        try:
-            draft = self._form_draft()
-        except ValueError as exc:
-            self._message(str(exc), True)
-            return
-        self.draft = draft
-        self.save(draft)
+        draft = self._take_form()
+        if draft is not None:
+            self.save(draft)
 
     @work(thread=True, exclusive=True, group="quote-editor")
     def save(self, draft: QuoteDraft, then_email: bool = False) -> None:
@@ -587,13 +582,9 @@ class QuoteEditorScreen(Screen[bool]):
         if self.view is not None and not self.dirty:
             self.open_email(self.view)
             return
-        try:
-            draft = self._form_draft()
-        except ValueError as exc:
-            self._message(str(exc), True)
-            return
-        self.draft = draft
-        self.save(draft, then_email=True)
+        draft = self._take_form()
+        if draft is not None:
+            self.save(draft, then_email=True)
 
     @work(thread=True, exclusive=True, group="quote-email")
     def open_email(self, view: QuoteView) -> None:

@@ -12,13 +12,11 @@ request from the sent/delivered dates.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import pendulum
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -28,6 +26,7 @@ from sopdesk.services import catalog, samples
 from sopdesk.services.samples import SampleError, SampleInput, SampleState, SampleView
 from sopdesk.sop import money
 from sopdesk.ui import text as safe
+from sopdesk.ui.bindings import binding_factory
 from sopdesk.ui.screens.pickers import Choice
 from sopdesk.ui.widgets.sales_dialogs import product_choices
 from sopdesk.ui.widgets.sample_dialogs import SampleDialog, SampleStep, SampleStepDialog
@@ -46,8 +45,7 @@ STEP_DONE = {
 }
 
 
-def _binding(key: str, action: str, label: str, ident: str, tooltip: str, **kw: Any) -> Binding:
-    return Binding(key, action, label, id=f"samples.{ident}", tooltip=tooltip, **kw)
+_binding = binding_factory("samples")
 
 
 class SamplesScreen(Screen[bool]):
@@ -88,15 +86,16 @@ class SamplesScreen(Screen[bool]):
     def compose(self) -> ComposeResult:
         yield Static(id="samples-head")
         table = SopTable(id="samples-table")
-        for label, key, width in (
-            (_("Product"), "product", 24),
-            (_("State"), "state", 20),
-            (_("Terms"), "terms", 16),
-            (_("Freight"), "freight", 14),
-            (_("Courier, tracking"), "tracking", 18),
-            (_("Feedback"), "feedback", 24),
-        ):
-            table.add_column(label, key=key, width=width)
+        table.add_sized_columns(
+            (
+                (_("Product"), "product", 24),
+                (_("State"), "state", 20),
+                (_("Terms"), "terms", 16),
+                (_("Freight"), "freight", 14),
+                (_("Courier, tracking"), "tracking", 18),
+                (_("Feedback"), "feedback", 24),
+            )
+        )
         yield table
         yield Static(id="samples-detail", classes="pane-detail")
         yield Footer()

@@ -176,13 +176,9 @@ class WorkbenchScreen(Screen):
     def _next_rep(self, current: int | None) -> None:
         from sopdesk.services import reps
 
-        team = [r for r in reps.list_reps() if not r.is_manager] or reps.list_reps()
-        ids = [r.rep_id for r in team]
-        if current in ids and ids.index(current) + 1 < len(ids):
-            chosen = team[ids.index(current) + 1]
+        chosen = reps.next_in_scope(current)
+        if chosen is not None:
             self.app.call_from_thread(self._set_scope, chosen.rep_id, chosen.label)
-        elif current is None and team:
-            self.app.call_from_thread(self._set_scope, team[0].rep_id, team[0].label)
         else:
             self.app.call_from_thread(self._set_scope, None, _("team"))
 

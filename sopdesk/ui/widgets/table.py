@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual.binding import Binding
 from textual.widgets import DataTable
 
@@ -18,3 +20,8 @@ class SopTable(DataTable):
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(*args, **kwargs)
+
+    def add_sized_columns(self, columns: Iterable[tuple[str, str, int]]) -> None:
+        """Add `(label, key, width)` columns in order."""
+        for label, key, width in columns:
+            self.add_column(label, key=key, width=width)
